@@ -1,0 +1,197 @@
+namespace Hybrid;
+
+/// <summary>Elementwise functions of one operand (floating dtypes unless noted).</summary>
+public enum UnaryOp
+{
+    /// <summary>−x (every numeric dtype).</summary>
+    Neg,
+    /// <summary>|x| (every numeric dtype).</summary>
+    Abs,
+    /// <summary>−1, 0 or 1 (every numeric dtype).</summary>
+    Sign,
+    Exp, Log, Log1p, Sqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu,
+    /// <summary>x if x &gt; 0 else α·x.</summary>
+    LeakyRelu,
+    /// <summary>x if x &gt; 0 else α·(eˣ − 1).</summary>
+    Elu,
+    /// <summary>x·Φ(x), the exact (erf) GELU.</summary>
+    Gelu,
+    /// <summary>x·σ(x).</summary>
+    Silu,
+    /// <summary>log(1 + e^(βx))/β, and x where βx &gt; threshold (α = β, β = threshold).</summary>
+    Softplus,
+    /// <summary>min(max(x, α), β); pass ±∞ for a missing bound (every numeric dtype).</summary>
+    Clamp,
+    /// <summary>The error function.</summary>
+    Erf,
+}
+
+/// <summary>Elementwise functions of two operands of one shape, computed in the output dtype.</summary>
+public enum BinaryOp
+{
+    Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+    /// <summary>Logical and of Bool operands.</summary>
+    And,
+    /// <summary>Logical or of Bool operands.</summary>
+    Or,
+}
+
+/// <summary>Elementwise comparisons; the result is Bool.</summary>
+public enum CompareOp { Eq, Ne, Lt, Le, Gt, Ge }
+
+/// <summary>Reductions over a set of dimensions.</summary>
+public enum ReduceOp { Sum, Prod, Max, Min }
+
+/// <summary>
+/// Geometry of a 2-D sliding window over an (N, C, H, W) input, shared by im2col (unfold),
+/// col2im (fold), convolution and pooling.
+/// </summary>
+public readonly record struct Window2d(
+    int KernelH, int KernelW,
+    int StrideH, int StrideW,
+    int PadH, int PadW,
+    int DilationH, int DilationW)
+{
+    /// <summary>Output height for an input of height <paramref name="h"/>.</summary>
+    public int OutH(int h) => (h + 2 * PadH - DilationH * (KernelH - 1) - 1) / StrideH + 1;
+
+    /// <summary>Output width for an input of width <paramref name="w"/>.</summary>
+    public int OutW(int w) => (w + 2 * PadW - DilationW * (KernelW - 1) - 1) / StrideW + 1;
+}
+
+/// <summary>
+/// The kernel contract: everything the core asks of a device. Kernels know storages, shapes
+/// and strides, nothing of autograd. Every method that returns a storage allocates a new,
+/// contiguous one; inputs are never modified except by <see cref="CopyInto"/>.
+/// Arguments are validated by the core before a kernel is called: kernels may assume
+/// consistent shapes, in-range dims, and operands on this backend's device.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>The device this backend computes on.</summary>
+    Device Device { get; }
+
+    /// <summary>A storage of <paramref name="length"/> elements, every one set to <paramref name="value"/>.</summary>
+    Storage Full(DType dtype, int length, double value);
+
+    /// <summary>Takes over a .NET array (T[] of a dtype's element type); zero-copy on the CPU.</summary>
+    Storage FromArray(Array data);
+
+    /// <summary>The elements of a view, row-major, as a new T[] of the dtype's element type.</summary>
+    Array ToArray(Strided x);
+
+    /// <summary>start, start + step, ... (<paramref name="length"/> values) in <paramref name="dtype"/>.</summary>
+    Storage Arange(DType dtype, int length, double start, double step);
+
+    /// <summary>
+    /// Counter-based random numbers: element i is a pure function of (seed, offset + i), so
+    /// results never depend on threads or devices. Uniform in [low, high).
+    /// </summary>
+    Storage Uniform(DType dtype, int length, ulong seed, ulong offset, double low, double high);
+
+    /// <summary>Counter-based normal samples (see <see cref="Uniform"/>); consumes 2·length counters.</summary>
+    Storage Normal(DType dtype, int length, ulong seed, ulong offset, double mean, double std);
+
+    /// <summary>Counter-based integers uniform in [low, high).</summary>
+    Storage RandInt(DType dtype, int length, ulong seed, ulong offset, long low, long high);
+
+    /// <summary>A contiguous copy of a view converted to <paramref name="dtype"/>.</summary>
+    Storage Copy(Strided x, DType dtype);
+
+    /// <summary>Writes <paramref name="src"/> (same shape, possibly other dtype) into the view <paramref name="dst"/>.</summary>
+    void CopyInto(Strided dst, Strided src);
+
+    /// <summary><paramref name="op"/> of each element; α, β are the op's parameters (see <see cref="UnaryOp"/>).</summary>
+    Storage Unary(UnaryOp op, Strided x, double alpha, double beta);
+
+    /// <summary>
+    /// <paramref name="op"/> of a and b, which have one shape (broadcast views have zero strides);
+    /// operands are converted to <paramref name="dtype"/>, the dtype of the result.
+    /// </summary>
+    Storage Binary(BinaryOp op, Strided a, Strided b, DType dtype);
+
+    /// <summary>Elementwise comparison of a and b (one shape) in the dtype promoted from both; Bool result.</summary>
+    Storage Compare(CompareOp op, Strided a, Strided b);
+
+    /// <summary>cond ? a : b elementwise (all of one shape; cond is Bool), result in <paramref name="dtype"/>.</summary>
+    Storage Where(Strided cond, Strided a, Strided b, DType dtype);
+
+    /// <summary>
+    /// Reduces over <paramref name="dims"/> (sorted, distinct); the result has the shape of x
+    /// without those dims, and x's dtype. Sum and Prod of an empty set give 0 and 1.
+    /// </summary>
+    Storage Reduce(ReduceOp op, Strided x, int[] dims);
+
+    /// <summary>
+    /// Index (Int64) of the first largest (or smallest) element along <paramref name="dim"/>;
+    /// the result has the shape of x without that dim. NaN counts as largest, as in PyTorch.
+    /// </summary>
+    Storage ArgReduce(bool max, Strided x, int dim);
+
+    /// <summary>
+    /// Batched matrix product: a is (..., m, k), b is (..., k, n), with identical leading
+    /// (batch) shapes — broadcast batches have zero strides. The result is (..., m, n), contiguous.
+    /// </summary>
+    Storage MatMul(Strided a, Strided b);
+
+    /// <summary>out[i][j][k] = x[index[i][j][k]][j][k] for dim = 0 (and so on); index is Int64 of the output's shape.</summary>
+    Storage Gather(Strided x, int dim, Strided index);
+
+    /// <summary>
+    /// A copy of x with src written (or, when <paramref name="accumulate"/>, added) at the
+    /// positions named by index along <paramref name="dim"/>; index and src have one shape.
+    /// </summary>
+    Storage Scatter(Strided x, int dim, Strided index, Strided src, bool accumulate);
+
+    /// <summary>The slices of x at positions index (1-D Int64) along <paramref name="dim"/>.</summary>
+    Storage IndexSelect(Strided x, int dim, Strided index);
+
+    /// <summary>A copy of x with the slices of src added at positions index (1-D Int64) along <paramref name="dim"/>.</summary>
+    Storage IndexAdd(Strided x, int dim, Strided index, Strided src);
+
+    /// <summary>Positions (row-major flat indices, Int64) of the true elements of a Bool view.</summary>
+    Storage NonZero(Strided mask);
+
+    /// <summary>Softmax (or log-softmax when <paramref name="log"/>) along <paramref name="dim"/>, numerically stable.</summary>
+    Storage Softmax(Strided x, int dim, bool log);
+
+    /// <summary>
+    /// im2col: x is (N, C, H, W); the result is (N, C·kh·kw, outH·outW) with zero padding,
+    /// rows ordered (c, ki, kj) as torch.nn.functional.unfold.
+    /// </summary>
+    Storage Unfold(Strided x, Window2d window);
+
+    /// <summary>col2im, the adjoint of <see cref="Unfold"/>: cols is (N, C·kh·kw, L); overlapping entries add into (N, C, H, W).</summary>
+    Storage Fold(Strided cols, Window2d window, int channels, int height, int width);
+}
+
+/// <summary>The backend of each device type; a new backend (GPU, test double) plugs in here.</summary>
+public static class Backends
+{
+    static readonly Dictionary<string, Func<Device, IBackend>> Factories = new() { ["cpu"] = _ => Cpu.CpuBackend.Instance };
+    static readonly Dictionary<Device, IBackend> Cache = new();
+    static readonly object Gate = new();
+
+    /// <summary>Makes <paramref name="factory"/> the source of backends for devices of <paramref name="deviceType"/>.</summary>
+    public static void Register(string deviceType, Func<Device, IBackend> factory)
+    {
+        lock (Gate)
+        {
+            Factories[deviceType] = factory;
+            foreach (var d in Cache.Keys.Where(d => d.Type == deviceType).ToList()) Cache.Remove(d);
+        }
+    }
+
+    /// <summary>The backend of a device; throws if no backend for its type is registered.</summary>
+    public static IBackend For(Device device)
+    {
+        if (device.Type == "cpu") return Cpu.CpuBackend.Instance;
+        lock (Gate)
+        {
+            if (Cache.TryGetValue(device, out var backend)) return backend;
+            if (!Factories.TryGetValue(device.Type, out var factory))
+                throw new InvalidOperationException($"No backend is available for device '{device}'. Is the package for that device referenced and its backend registered?");
+            return Cache[device] = factory(device);
+        }
+    }
+}
