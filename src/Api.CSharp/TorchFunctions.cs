@@ -1,0 +1,30 @@
+namespace Hybrid;
+
+/// The functions of the torch namespace that take tensors (torch.relu(x), torch.cat(...)).
+public static partial class Torch
+{
+    public static Tensor Relu(Tensor x) => x.Relu();
+    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    public static Tensor Tanh(Tensor x) => x.Tanh();
+    public static Tensor Exp(Tensor x) => x.Exp();
+    public static Tensor Log(Tensor x) => x.Log();
+    public static Tensor Sqrt(Tensor x) => x.Sqrt();
+    public static Tensor Abs(Tensor x) => x.Abs();
+    public static Tensor Sin(Tensor x) => x.Sin();
+    public static Tensor Cos(Tensor x) => x.Cos();
+    public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
+    public static Tensor Pow(Tensor x, Tensor exponent) => x.Pow(exponent);
+    public static Tensor Maximum(Tensor a, Tensor b) => a.Maximum(b);
+    public static Tensor Minimum(Tensor a, Tensor b) => a.Minimum(b);
+    public static Tensor Clamp(Tensor x, double min, double max) => x.Clamp(min, max);
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b) => condition.Where(a, b);
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
+    public static Tensor MatMul(Tensor a, Tensor b) => a.MatMul(b);
+    public static Tensor Sum(Tensor x) => x.Sum();
+    public static Tensor Mean(Tensor x) => x.Mean();
+    /// Concatenates along dim.
+    public static Tensor Cat(Tensor[] tensors, int dim = 0) => Join.Cat(tensors, dim);
+    /// Stacks along a new dim.
+    public static Tensor Stack(Tensor[] tensors, int dim = 0) => Join.Stack(tensors, dim);
+}

@@ -1,0 +1,151 @@
+using System.Numerics;
+
+namespace Hybrid.Cpu;
+
+/// <summary>
+/// The reference CPU backend: single-threaded kernels over managed arrays. Each method
+/// dispatches once on the dtype to a generic kernel (the JIT specializes generics over value
+/// types, so the inner loops are as tight as hand-written ones); contiguous operands take
+/// flat, TensorPrimitives-vectorized paths and anything else a general strided walk.
+/// </summary>
+public sealed class CpuBackend : IBackend
+{
+    /// <summary>The one instance (the backend is stateless).</summary>
+    public static readonly CpuBackend Instance = new();
+
+    CpuBackend() { }
+
+    /// <inheritdoc />
+    public Device Device => Device.Cpu;
+
+    /// <inheritdoc />
+    public Storage Full(DType dtype, int length, double value)
+    {
+        var o = Storages.Allocate(dtype, length);
+        switch (dtype)
+        {
+            case DType.Float32: Storages.Span<float>(o).Fill(Cast.FromDouble<float>(value)); break;
+            case DType.Float64: Storages.Span<double>(o).Fill(value); break;
+            case DType.Int64: Storages.Span<long>(o).Fill(Cast.FromDouble<long>(value)); break;
+            case DType.Int32: Storages.Span<int>(o).Fill(Cast.FromDouble<int>(value)); break;
+            case DType.UInt8: Storages.Span<byte>(o).Fill(Cast.FromDouble<byte>(value)); break;
+            case DType.Bool: Storages.Span<bool>(o).Fill(value != 0); break;
+        }
+        return o;
+    }
+
+    /// <inheritdoc />
+    public Storage FromArray(Array data) => data switch
+    {
+        float[] a => new CpuStorage<float>(a),
+        double[] a => new CpuStorage<double>(a),
+        long[] a => new CpuStorage<long>(a),
+        int[] a => new CpuStorage<int>(a),
+        byte[] a => new CpuStorage<byte>(a),
+        bool[] a => new CpuStorage<bool>(a),
+        null => throw new ArgumentNullException(nameof(data)),
+        _ => throw new ArgumentException(
+            $"a tensor cannot hold a {data.GetType().Name}; expected a one-dimensional array of float, double, long, int, byte or bool"),
+    };
+
+    /// <inheritdoc />
+    public Array ToArray(Strided x) => Cast.Copy(x, x.DType) switch
+    {
+        CpuStorage<float> s => s.Data,
+        CpuStorage<double> s => s.Data,
+        CpuStorage<long> s => s.Data,
+        CpuStorage<int> s => s.Data,
+        CpuStorage<byte> s => s.Data,
+        CpuStorage<bool> s => s.Data,
+        var s => throw Storages.Unsupported("to_array", s.DType),
+    };
+
+    /// <inheritdoc />
+    public Storage Arange(DType dtype, int length, double start, double step)
+    {
+        // Each value is computed from its index (not by repeated addition), so there is no drift.
+        var values = new double[length];
+        for (var i = 0; i < length; i++) values[i] = start + i * step;
+        return dtype == DType.Float64
+            ? new CpuStorage<double>(values)
+            : Cast.Copy(Strided.Contiguous(new CpuStorage<double>(values), [length]), dtype);
+    }
+
+    /// <inheritdoc />
+    public Storage Uniform(DType dtype, int length, ulong seed, ulong offset, double low, double high) =>
+        CounterRandom.Uniform(dtype, length, seed, offset, low, high);
+
+    /// <inheritdoc />
+    public Storage Normal(DType dtype, int length, ulong seed, ulong offset, double mean, double std) =>
+        CounterRandom.Normal(dtype, length, seed, offset, mean, std);
+
+    /// <inheritdoc />
+    public Storage RandInt(DType dtype, int length, ulong seed, ulong offset, long low, long high) =>
+        CounterRandom.RandInt(dtype, length, seed, offset, low, high);
+
+    /// <inheritdoc />
+    public Storage Copy(Strided x, DType dtype) => Cast.Copy(x, dtype);
+
+    /// <inheritdoc />
+    public void CopyInto(Strided dst, Strided src) => Cast.Into(dst, src);
+
+    /// <inheritdoc />
+    public Storage Unary(UnaryOp op, Strided x, double alpha, double beta)
+    {
+        var o = Storages.Allocate(x.DType, x.Count);
+        switch (x.DType)
+        {
+            case DType.Float32: UnaryKernels.Floating<float>(op, Storages.Span<float>(x.Storage), x, Storages.Span<float>(o), alpha, beta); break;
+            case DType.Float64: UnaryKernels.Floating<double>(op, Storages.Span<double>(x.Storage), x, Storages.Span<double>(o), alpha, beta); break;
+            case DType.Int64: UnaryKernels.Integer<long>(op, Storages.Span<long>(x.Storage), x, Storages.Span<long>(o), alpha, beta); break;
+            case DType.Int32: UnaryKernels.Integer<int>(op, Storages.Span<int>(x.Storage), x, Storages.Span<int>(o), alpha, beta); break;
+            case DType.UInt8: UnaryKernels.Integer<byte>(op, Storages.Span<byte>(x.Storage), x, Storages.Span<byte>(o), alpha, beta); break;
+            default: throw Storages.Unsupported(UnaryKernels.Name(op), x.DType);
+        }
+        return o;
+    }
+
+    /// <inheritdoc />
+    public Storage Binary(BinaryOp op, Strided a, Strided b, DType dtype) => BinaryKernels.Compute(op, a, b, dtype);
+
+    /// <inheritdoc />
+    public Storage Compare(CompareOp op, Strided a, Strided b) => BinaryKernels.Compare(op, a, b);
+
+    /// <inheritdoc />
+    public Storage Where(Strided cond, Strided a, Strided b, DType dtype) => BinaryKernels.Where(cond, a, b, dtype);
+
+    /// <inheritdoc />
+    public Storage Reduce(ReduceOp op, Strided x, int[] dims) => Reductions.Reduce(op, x, dims);
+
+    /// <inheritdoc />
+    public Storage ArgReduce(bool max, Strided x, int dim) => Reductions.ArgReduce(max, x, dim);
+
+    /// <inheritdoc />
+    public Storage MatMul(Strided a, Strided b) => MatMulKernel.Compute(a, b);
+
+    /// <inheritdoc />
+    public Storage Gather(Strided x, int dim, Strided index) => Indexing.Gather(x, dim, index);
+
+    /// <inheritdoc />
+    public Storage Scatter(Strided x, int dim, Strided index, Strided src, bool accumulate) =>
+        Indexing.Scatter(x, dim, index, src, accumulate);
+
+    /// <inheritdoc />
+    public Storage IndexSelect(Strided x, int dim, Strided index) => Indexing.IndexSelect(x, dim, index);
+
+    /// <inheritdoc />
+    public Storage IndexAdd(Strided x, int dim, Strided index, Strided src) => Indexing.IndexAdd(x, dim, index, src);
+
+    /// <inheritdoc />
+    public Storage NonZero(Strided mask) => Indexing.NonZero(mask);
+
+    /// <inheritdoc />
+    public Storage Softmax(Strided x, int dim, bool log) => SoftmaxKernel.Compute(x, dim, log);
+
+    /// <inheritdoc />
+    public Storage Unfold(Strided x, Window2d window) => Window.Unfold(x, window);
+
+    /// <inheritdoc />
+    public Storage Fold(Strided cols, Window2d window, int channels, int height, int width) =>
+        Window.Fold(cols, window, channels, height, width);
+}

@@ -1,0 +1,317 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Hybrid.Cpu;
+
+/// <summary>An associative reduction; implemented by structs so that loops specialize.</summary>
+internal interface IReducer<T> where T : unmanaged
+{
+    /// <summary>The reduction of two partial results (a before b).</summary>
+    T Combine(T a, T b);
+
+    /// <summary>The reduction of a non-empty contiguous row.</summary>
+    T Row(ReadOnlySpan<T> x);
+
+    /// <summary>o[j] = Combine(o[j], x[j]) over contiguous rows.</summary>
+    void Accumulate(Span<T> o, ReadOnlySpan<T> x);
+}
+
+/// <summary>Sum, product, max and min over a set of dims, and argmax/argmin along one dim.</summary>
+/// <remarks>
+/// The input is split into the kept dims (which index the output) and the reduced dims.
+/// Two traversals keep memory access sequential:
+/// <list type="bullet">
+/// <item>when a reduced dim is the innermost in memory (e.g. a row sum), each output element
+/// reduces its block on its own: contiguous runs of up to <see cref="Block"/> elements are
+/// reduced with TensorPrimitives and the partial results are combined pairwise;</item>
+/// <item>when a kept dim is innermost (e.g. a column sum, a bias gradient), whole kept slices are
+/// combined elementwise into the output, vectorized along the kept dim; slices are first
+/// combined in groups of <see cref="SliceBlock"/> so that float sums round like a blocked sum.</item>
+/// </list>
+/// Both orders depend only on shapes and strides, so results are deterministic.
+/// </remarks>
+internal static class Reductions
+{
+    const int Block = 1024;
+    const int SliceBlock = 256;
+
+    /// <summary>Reduces x over <paramref name="dims"/> (sorted, distinct).</summary>
+    public static Storage Reduce(ReduceOp op, Strided x, int[] dims)
+    {
+        var rank = x.Shape.Length;
+        var isReduced = new bool[rank];
+        foreach (var d in dims) isReduced[d] = true;
+        var kept = new Dims(rank - dims.Length);
+        var reduced = new Dims(dims.Length);
+        for (var d = 0; d < rank; d++) (isReduced[d] ? reduced : kept).Add(x.Shape[d], x.Strides[d]);
+
+        var outCount = Layout.Count(kept.Shape);
+        if (Layout.Count(reduced.Shape) == 0)
+        {
+            if (op is ReduceOp.Max or ReduceOp.Min && outCount > 0)
+                throw new ArgumentException($"{Name(op)}(): Expected reduction dim to have non-zero size");
+            return CpuBackend.Instance.Full(x.DType, outCount, op == ReduceOp.Prod ? 1 : 0);
+        }
+
+        var o = Storages.Allocate(x.DType, outCount);
+        switch (x.DType)
+        {
+            case DType.Float32: Reduce<float>(op, x, kept, reduced, o); break;
+            case DType.Float64: Reduce<double>(op, x, kept, reduced, o); break;
+            case DType.Int64: Reduce<long>(op, x, kept, reduced, o); break;
+            case DType.Int32: Reduce<int>(op, x, kept, reduced, o); break;
+            case DType.UInt8: Reduce<byte>(op, x, kept, reduced, o); break;
+            // On a mask, max is any() and min is all(); its 0/1 bytes reduce as uint8.
+            case DType.Bool when op is ReduceOp.Max or ReduceOp.Min: Reduce<byte>(op, x, kept, reduced, o); break;
+            default: throw Storages.Unsupported(Name(op), x.DType);
+        }
+        return o;
+    }
+
+    static string Name(ReduceOp op) => op.ToString().ToLowerInvariant();
+
+    /// <summary>Shapes and strides of a subset of x's dims.</summary>
+    sealed class Dims(int capacity)
+    {
+        public readonly int[] Shape = new int[capacity];
+        public readonly int[] Strides = new int[capacity];
+        int count;
+
+        public void Add(int size, int stride)
+        {
+            Shape[count] = size;
+            Strides[count++] = stride;
+        }
+
+        /// <summary>The smallest stride of a dim that is walked (size &gt; 1), or MaxValue.</summary>
+        public int InnermostStride()
+        {
+            var min = int.MaxValue;
+            for (var d = 0; d < count; d++)
+                if (Shape[d] > 1) min = Math.Min(min, Strides[d]);
+            return min;
+        }
+    }
+
+    static void Reduce<T>(ReduceOp op, Strided x, Dims kept, Dims reduced, Storage o) where T : unmanaged, INumber<T>
+    {
+        ReadOnlySpan<T> xs = Storages.Span<T>(x.Storage);
+        var os = Storages.Span<T>(o);
+        switch (op)
+        {
+            case ReduceOp.Sum: Reduce(xs, x.Offset, kept, reduced, os, new Sum<T>()); break;
+            case ReduceOp.Prod: Reduce(xs, x.Offset, kept, reduced, os, new Prod<T>()); break;
+            case ReduceOp.Max: Reduce(xs, x.Offset, kept, reduced, os, new Max<T>()); break;
+            case ReduceOp.Min: Reduce(xs, x.Offset, kept, reduced, os, new Min<T>()); break;
+        }
+    }
+
+    static void Reduce<T, TR>(ReadOnlySpan<T> x, int offset, Dims kept, Dims reduced, Span<T> o, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        if (reduced.InnermostStride() <= kept.InnermostStride()) ReduceBlocks(x, offset, kept, reduced, o, r);
+        else CombineSlices(x, offset, kept, reduced, o, r);
+    }
+
+    /// <summary>Each output element reduces its own block of x (a reduced dim is innermost).</summary>
+    static void ReduceBlocks<T, TR>(ReadOnlySpan<T> x, int offset, Dims kept, Dims reduced, Span<T> o, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        var outer = new StridedLoop(kept.Shape, (kept.Strides, offset), (Storages.Contiguous(kept.Shape), 0));
+        var block = new StridedLoop(reduced.Shape, (reduced.Strides, 0));
+        Span<T> levels = stackalloc T[32];
+        for (var row = 0; row < outer.Rows; row++, outer.Advance())
+        {
+            int xo = outer.Offsets[0], oo = outer.Offsets[1], step = outer.InnerStrides[0];
+            for (var j = 0; j < outer.Inner; j++, xo += step) o[oo + j] = ReduceBlock(x, block, xo, r, levels);
+        }
+    }
+
+    /// <summary>Reduces the block at <paramref name="start"/>; partial results combine pairwise.</summary>
+    static T ReduceBlock<T, TR>(ReadOnlySpan<T> x, StridedLoop block, int start, TR r, Span<T> levels)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        // levels[l] holds the combination of 2^l partial results while bit l of count is set,
+        // like a binary counter: pushing a partial merges equal-sized neighbours, so the error of
+        // a float sum grows with log(#partials) rather than #partials.
+        var count = 0;
+        block.Reset(start);
+        int n = block.Inner, step = block.InnerStrides[0];
+        for (var row = 0; row < block.Rows; row++, block.Advance())
+        {
+            var xo = block.Offsets[0];
+            for (var c = 0; c < n; c += Block)
+            {
+                var len = Math.Min(Block, n - c);
+                T partial;
+                if (step == 1) partial = r.Row(x.Slice(xo + c, len));
+                else
+                {
+                    var i = xo + c * step;
+                    partial = x[i];
+                    for (var j = 1; j < len; j++) partial = r.Combine(partial, x[i += step]);
+                }
+                var level = 0;
+                for (var bits = count; (bits & 1) != 0; bits >>= 1, level++) partial = r.Combine(levels[level], partial);
+                levels[level] = partial;
+                count++;
+            }
+        }
+        // Fold the remaining levels, smallest (latest) first.
+        T result = default;
+        var any = false;
+        for (var level = 0; count >> level != 0; level++)
+        {
+            if (((count >> level) & 1) == 0) continue;
+            result = any ? r.Combine(levels[level], result) : levels[level];
+            any = true;
+        }
+        return result;
+    }
+
+    /// <summary>Combines whole kept slices of x elementwise into the output (a kept dim is innermost).</summary>
+    static void CombineSlices<T, TR>(ReadOnlySpan<T> x, int offset, Dims kept, Dims reduced, Span<T> o, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        var positions = new StridedLoop(reduced.Shape, (reduced.Strides, offset));
+        var slice = new StridedLoop(kept.Shape, (kept.Strides, 0), (Storages.Contiguous(kept.Shape), 0));
+        var total = Layout.Count(reduced.Shape);
+        // The first group combines straight into o; later groups into a partial added at group end.
+        var partial = total > SliceBlock ? Storages.Uninitialized<T>(o.Length) : [];
+        var index = 0;
+        for (var row = 0; row < positions.Rows; row++, positions.Advance())
+        {
+            int xo = positions.Offsets[0], step = positions.InnerStrides[0];
+            for (var j = 0; j < positions.Inner; j++, xo += step, index++)
+            {
+                var target = index < SliceBlock ? o : partial.AsSpan();
+                CombineSlice(x, slice, xo, target, first: index % SliceBlock == 0, r);
+                if (index >= SliceBlock && (index % SliceBlock == SliceBlock - 1 || index == total - 1))
+                    r.Accumulate(o, partial);
+            }
+        }
+    }
+
+    /// <summary>target = slice of x at <paramref name="start"/> (first) or Combine(target, slice).</summary>
+    static void CombineSlice<T, TR>(ReadOnlySpan<T> x, StridedLoop slice, int start, Span<T> target, bool first, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        slice.Reset(start, 0);
+        int n = slice.Inner, step = slice.InnerStrides[0];
+        for (var row = 0; row < slice.Rows; row++, slice.Advance())
+        {
+            int xo = slice.Offsets[0], to = slice.Offsets[1];
+            if (step == 1)
+            {
+                if (first) x.Slice(xo, n).CopyTo(target.Slice(to, n));
+                else r.Accumulate(target.Slice(to, n), x.Slice(xo, n));
+            }
+            else if (first) for (var j = 0; j < n; j++, xo += step) target[to + j] = x[xo];
+            else for (var j = 0; j < n; j++, xo += step) target[to + j] = r.Combine(target[to + j], x[xo]);
+        }
+    }
+
+    readonly struct Sum<T> : IReducer<T> where T : unmanaged, INumber<T>
+    {
+        public T Combine(T a, T b) => a + b;
+        public T Row(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
+        public void Accumulate(Span<T> o, ReadOnlySpan<T> x) => TensorPrimitives.Add(o, x, o);
+    }
+
+    readonly struct Prod<T> : IReducer<T> where T : unmanaged, INumber<T>
+    {
+        public T Combine(T a, T b) => a * b;
+        public T Row(ReadOnlySpan<T> x) => TensorPrimitives.Product(x);
+        public void Accumulate(Span<T> o, ReadOnlySpan<T> x) => TensorPrimitives.Multiply(o, x, o);
+    }
+
+    /// <summary>Max; NaN propagates (IEEE 754:2019 maximum), as torch.amax.</summary>
+    readonly struct Max<T> : IReducer<T> where T : unmanaged, INumber<T>
+    {
+        public T Combine(T a, T b) => T.Max(a, b);
+        public T Row(ReadOnlySpan<T> x) => TensorPrimitives.Max(x);
+        public void Accumulate(Span<T> o, ReadOnlySpan<T> x) => TensorPrimitives.Max(o, x, o);
+    }
+
+    /// <summary>Min; NaN propagates.</summary>
+    readonly struct Min<T> : IReducer<T> where T : unmanaged, INumber<T>
+    {
+        public T Combine(T a, T b) => T.Min(a, b);
+        public T Row(ReadOnlySpan<T> x) => TensorPrimitives.Min(x);
+        public void Accumulate(Span<T> o, ReadOnlySpan<T> x) => TensorPrimitives.Min(o, x, o);
+    }
+
+    /// <summary>Index (Int64) of the first max (or min) along <paramref name="dim"/>; the first NaN wins.</summary>
+    public static Storage ArgReduce(bool max, Strided x, int dim)
+    {
+        var outShape = Storages.Without(x.Shape, dim);
+        var outCount = Layout.Count(outShape);
+        if (x.Shape[dim] == 0 && outCount > 0)
+            throw new ArgumentException($"{(max ? "argmax" : "argmin")}(): Expected reduction dim {dim} to have non-zero size");
+        var o = Storages.Uninitialized<long>(outCount);
+        switch (x.DType)
+        {
+            case DType.Float32: ArgReduce<float>(max, x, dim, o); break;
+            case DType.Float64: ArgReduce<double>(max, x, dim, o); break;
+            case DType.Int64: ArgReduce<long>(max, x, dim, o); break;
+            case DType.Int32: ArgReduce<int>(max, x, dim, o); break;
+            case DType.UInt8 or DType.Bool: ArgReduce<byte>(max, x, dim, o); break;
+            default: throw Storages.Unsupported(max ? "argmax" : "argmin", x.DType);
+        }
+        return new CpuStorage<long>(o);
+    }
+
+    static void ArgReduce<T>(bool max, Strided xv, int dim, long[] o) where T : unmanaged, INumber<T>
+    {
+        ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
+        var outShape = Storages.Without(xv.Shape, dim);
+        var loop = new StridedLoop(outShape, (Storages.Without(xv.Strides, dim), xv.Offset), (Storages.Contiguous(outShape), 0));
+        int size = xv.Shape[dim], along = xv.Strides[dim];
+        for (var row = 0; row < loop.Rows; row++, loop.Advance())
+        {
+            int xo = loop.Offsets[0], oo = loop.Offsets[1], step = loop.InnerStrides[0];
+            for (var j = 0; j < loop.Inner; j++, xo += step)
+                o[oo + j] = max ? ArgBest<T, Greater<T>>(x, xo, size, along) : ArgBest<T, Less<T>>(x, xo, size, along);
+        }
+    }
+
+    static long ArgBest<T, TOrder>(ReadOnlySpan<T> x, int start, int size, int step)
+        where T : unmanaged, INumber<T>
+        where TOrder : struct, IOrder<T>
+    {
+        var best = x[start];
+        if (T.IsNaN(best)) return 0;
+        long index = 0;
+        for (int i = 1, at = start + step; i < size; i++, at += step)
+        {
+            var v = x[at];
+            if (T.IsNaN(v)) return i;
+            if (default(TOrder).Better(v, best))
+            {
+                best = v;
+                index = i;
+            }
+        }
+        return index;
+    }
+
+    interface IOrder<T>
+    {
+        bool Better(T candidate, T best);
+    }
+
+    readonly struct Greater<T> : IOrder<T> where T : INumber<T>
+    {
+        public bool Better(T candidate, T best) => candidate > best;
+    }
+
+    readonly struct Less<T> : IOrder<T> where T : INumber<T>
+    {
+        public bool Better(T candidate, T best) => candidate < best;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Hybrid.Cpu;
+
+/// <summary>
+/// Softmax and log-softmax along one dim, stabilized by subtracting the lane's max (so every
+/// exponential is at most 1 and nothing overflows).
+/// </summary>
+internal static class SoftmaxKernel
+{
+    public static Storage Compute(Strided x, int dim, bool log)
+    {
+        var o = Storages.Allocate(x.DType, x.Count);
+        switch (x.DType)
+        {
+            case DType.Float32: Lanes(x, dim, log, Storages.Span<float>(o)); break;
+            case DType.Float64: Lanes(x, dim, log, Storages.Span<double>(o)); break;
+            default: throw Storages.Unsupported(log ? "log_softmax" : "softmax", x.DType);
+        }
+        return o;
+    }
+
+    static void Lanes<T>(Strided xv, int dim, bool log, Span<T> o) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (o.Length == 0) return;
+        ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
+        var outStrides = Storages.Contiguous(xv.Shape);
+        int size = xv.Shape[dim], xStep = xv.Strides[dim], oStep = outStrides[dim];
+        var lanes = new StridedLoop(Storages.Without(xv.Shape, dim),
+            (Storages.Without(xv.Strides, dim), xv.Offset), (Storages.Without(outStrides, dim), 0));
+        // A lane that is not contiguous in x or in the output (dim is not the last) is
+        // gathered into a dense buffer, computed there, and scattered back.
+        var lane = new T[size];
+        var scratch = new T[size];
+        for (var r = 0; r < lanes.Rows; r++, lanes.Advance())
+        {
+            int xo = lanes.Offsets[0], oo = lanes.Offsets[1];
+            for (var j = 0; j < lanes.Inner; j++, xo += lanes.InnerStrides[0], oo += lanes.InnerStrides[1])
+            {
+                if (xStep == 1 && oStep == 1)
+                {
+                    Lane(x.Slice(xo, size), o.Slice(oo, size), scratch, log);
+                    continue;
+                }
+                for (var i = 0; i < size; i++) lane[i] = x[xo + i * xStep];
+                Lane(lane, lane, scratch, log);
+                for (var i = 0; i < size; i++) o[oo + i * oStep] = lane[i];
+            }
+        }
+    }
+
+    /// <summary>o = softmax(x) or log_softmax(x) of one dense lane (o may be x itself).</summary>
+    static void Lane<T>(ReadOnlySpan<T> x, Span<T> o, Span<T> scratch, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var max = TensorPrimitives.Max(x); // NaN propagates into every output, as in PyTorch
+        TensorPrimitives.Subtract(x, max, o);
+        if (log)
+        {
+            TensorPrimitives.Exp(o, scratch);
+            TensorPrimitives.Subtract(o, T.Log(TensorPrimitives.Sum(scratch)), o);
+        }
+        else
+        {
+            TensorPrimitives.Exp(o, o);
+            TensorPrimitives.Divide(o, TensorPrimitives.Sum(o), o);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+
+namespace Hybrid.Cpu;
+
+/// <summary>Access to the arrays behind CPU storages, and allocation of results.</summary>
+internal static class Storages
+{
+    /// <summary>
+    /// The elements of a CPU storage as <typeparamref name="T"/>. A Bool storage may also be
+    /// viewed as bytes (a .NET bool is one byte holding 0 or 1), which lets numeric kernels
+    /// (max, compare, cast) treat masks as 0/1 without a conversion pass. Kernels only ever
+    /// write 0 or 1 through such a view.
+    /// </summary>
+    public static Span<T> Span<T>(Storage storage) where T : unmanaged
+    {
+        if (storage is CpuStorage<T> typed) return typed.Data;
+        if (typeof(T) == typeof(byte) && storage is CpuStorage<bool> mask)
+            return MemoryMarshal.Cast<bool, T>(mask.Data.AsSpan());
+        throw new ArgumentException(
+            $"the CPU backend expected a CPU storage of {typeof(T).Name} but got a {storage.DType.TorchName()} storage on {storage.Device}");
+    }
+
+    /// <summary>A new array for a result that the caller overwrites completely.</summary>
+    public static T[] Uninitialized<T>(int length) where T : unmanaged =>
+        length == 0 ? [] : GC.AllocateUninitializedArray<T>(length);
+
+    /// <summary>
+    /// A new storage of <paramref name="dtype"/>; zero-filled when <paramref name="zeroed"/>,
+    /// otherwise uninitialized (the caller must write every element).
+    /// </summary>
+    public static Storage Allocate(DType dtype, int length, bool zeroed = false) => dtype switch
+    {
+        DType.Float32 => new CpuStorage<float>(zeroed ? new float[length] : Uninitialized<float>(length)),
+        DType.Float64 => new CpuStorage<double>(zeroed ? new double[length] : Uninitialized<double>(length)),
+        DType.Int64 => new CpuStorage<long>(zeroed ? new long[length] : Uninitialized<long>(length)),
+        DType.Int32 => new CpuStorage<int>(zeroed ? new int[length] : Uninitialized<int>(length)),
+        DType.UInt8 => new CpuStorage<byte>(zeroed ? new byte[length] : Uninitialized<byte>(length)),
+        DType.Bool => new CpuStorage<bool>(zeroed ? new bool[length] : Uninitialized<bool>(length)),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+    };
+
+    /// <summary>The error for an op that has no meaning (or no kernel) for a dtype.</summary>
+    public static NotSupportedException Unsupported(string op, DType dtype) =>
+        new($"{op} is not supported for {dtype.TorchName()} tensors on the CPU backend");
+
+    /// <summary>Row-major strides of <paramref name="shape"/>.</summary>
+    public static int[] Contiguous(int[] shape) => Layout.ContiguousStrides(shape);
+
+    /// <summary><paramref name="array"/> without element <paramref name="index"/>.</summary>
+    public static int[] Without(int[] array, int index)
+    {
+        var result = new int[array.Length - 1];
+        for (int i = 0, j = 0; i < array.Length; i++)
+            if (i != index) result[j++] = array[i];
+        return result;
+    }
+
+    /// <summary>A copy of <paramref name="array"/> with element <paramref name="index"/> set to <paramref name="value"/>.</summary>
+    public static int[] With(int[] array, int index, int value)
+    {
+        var result = (int[])array.Clone();
+        result[index] = value;
+        return result;
+    }
+}
+
+/// <summary>Shorthands on views used throughout the kernels.</summary>
+internal static class StridedExtensions
+{
+    extension(Strided x)
+    {
+        /// <summary>The element type of the viewed storage.</summary>
+        public DType DType => x.Storage.DType;
+    }
+}

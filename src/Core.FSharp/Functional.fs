@@ -1,0 +1,174 @@
+namespace Hybrid
+
+open System
+open System.Runtime.InteropServices
+
+/// How a loss reduces its per-element values.
+type Reduction =
+    | None = 0
+    | Mean = 1
+    | Sum = 2
+
+/// torch.nn.functional: convolution, pooling, dropout, embedding, losses. Composite ops are
+/// built from differentiable primitives, so their gradients (of any order) come from the table.
+[<AbstractClass; Sealed>]
+type Functional =
+    static member private Reduce(loss: Tensor, reduction: Reduction) =
+        match reduction with
+        | Reduction.None -> loss
+        | Reduction.Sum -> loss.Sum()
+        | _ -> loss.Mean()
+
+    /// im2col: sliding (kh, kw) blocks of an (N, C, H, W) input as columns of (N, C·kh·kw, L).
+    static member Unfold(x: Tensor, window: Window2d) =
+        if x.Dim <> 4 then Prim.Fail(sprintf "unfold: expected a 4-D (N, C, H, W) input, got shape %s" (Shape.show x.shape))
+        if window.KernelH <= 0 || window.KernelW <= 0 || window.StrideH <= 0 || window.StrideW <= 0 || window.DilationH <= 0 || window.DilationW <= 0 || window.PadH < 0 || window.PadW < 0 then
+            Prim.Fail(sprintf "unfold: kernel, stride and dilation must be positive and padding non-negative, got %A" window)
+        let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
+        let oh, ow = window.OutH h, window.OutW w
+        if oh <= 0 || ow <= 0 then
+            Prim.Fail(sprintf "unfold: the kernel (%dx%d, dilation %dx%d) is larger than the padded input (%dx%d) of shape %s" window.KernelH window.KernelW window.DilationH window.DilationW (h + 2 * window.PadH) (w + 2 * window.PadW) (Shape.show x.shape))
+        Prim.Result(Unfold window, [| x |], x.backend.Unfold(x.strided, window), [| n; c * window.KernelH * window.KernelW; oh * ow |])
+
+    /// col2im, the adjoint of Unfold: sums (N, C·kh·kw, L) columns into (N, C, H, W).
+    static member Fold(cols: Tensor, window: Window2d, channels: int, height: int, width: int) =
+        let k = channels * window.KernelH * window.KernelW
+        let l = window.OutH height * window.OutW width
+        if cols.Dim <> 3 || cols.shape.[1] <> k || cols.shape.[2] <> l then
+            Prim.Fail(sprintf "fold: expected input of shape (N, %d, %d), got %s" k l (Shape.show cols.shape))
+        let cols = Prim.Contiguous cols
+        Prim.Result(Fold(window, channels, height, width), [| cols |], cols.backend.Fold(cols.strided, window, channels, height, width), [| cols.shape.[0]; channels; height; width |])
+
+    /// 2-D convolution (cross-correlation, as PyTorch): input (N, C, H, W) or (C, H, W),
+    /// weight (O, C/groups, kh, kw), optional bias (O).
+    static member Conv2d(input: Tensor, weight: Tensor, bias: Tensor, stride: int * int, padding: int * int, dilation: int * int, groups: int) =
+        let batched = input.Dim = 4
+        if input.Dim <> 3 && input.Dim <> 4 then
+            Prim.Fail(sprintf "conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: %s" (Shape.show input.shape))
+        if weight.Dim <> 4 then Prim.Fail(sprintf "conv2d: Expected 4D weight (out_channels, in_channels/groups, kH, kW), but got weight of size %s" (Shape.show weight.shape))
+        let x = if batched then input else Prim.Unsqueeze(input, 0)
+        if groups <= 0 then Prim.Fail "conv2d: non-positive groups is not supported"
+        let o, cg, kh, kw = weight.shape.[0], weight.shape.[1], weight.shape.[2], weight.shape.[3]
+        let n, c = x.shape.[0], x.shape.[1]
+        if cg * groups <> c then
+            Prim.Fail(sprintf "conv2d: Given groups=%d, weight of size %s, expected input%s to have %d channels, but got %d channels instead" groups (Shape.show weight.shape) (Shape.show input.shape) (cg * groups) c)
+        if o % groups <> 0 then Prim.Fail(sprintf "conv2d: out_channels (%d) must be divisible by groups (%d)" o groups)
+        if not (isNull bias) && (bias.Dim <> 1 || bias.shape.[0] <> o) then
+            Prim.Fail(sprintf "conv2d: bias of shape %s does not match %d output channels" (Shape.show bias.shape) o)
+        let (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+        let window = Window2d(kh, kw, sh, sw, ph, pw, dh, dw)
+        let cols = Functional.Unfold(x, window)                                   // (N, C·kh·kw, L)
+        let oh, ow = window.OutH x.shape.[2], window.OutW x.shape.[3]
+        let cols = cols.Reshape(n, groups, cg * kh * kw, oh * ow)
+        let w = weight.Reshape(groups, o / groups, cg * kh * kw)
+        let y = w.MatMul(cols).Reshape(n, o, oh, ow)                              // (N, G, O/G, L) → (N, O, oh, ow)
+        let y = if isNull bias then y else y + bias.Reshape(1, o, 1, 1)
+        if batched then y else Prim.Squeeze(y, 0)
+
+    /// 2-D convolution with square stride/padding/dilation.
+    static member Conv2d(input: Tensor, weight: Tensor, [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor,
+                         [<Optional; DefaultParameterValue(1)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
+                         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int) =
+        Functional.Conv2d(input, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups)
+
+    /// 1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k).
+    static member Conv1d(input: Tensor, weight: Tensor, [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor,
+                         [<Optional; DefaultParameterValue(1)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
+                         [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int) =
+        if input.Dim <> 2 && input.Dim <> 3 then
+            Prim.Fail(sprintf "conv1d: Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: %s" (Shape.show input.shape))
+        if weight.Dim <> 3 then Prim.Fail(sprintf "conv1d: Expected 3D weight (out_channels, in_channels/groups, k), but got weight of size %s" (Shape.show weight.shape))
+        let y = Functional.Conv2d(Prim.Unsqueeze(input, -2), Prim.Unsqueeze(weight, 2), bias, (1, stride), (0, padding), (1, dilation), groups)
+        Prim.Squeeze(y, -2)
+
+    static member private Pool(name: string, input: Tensor, kernel: int, stride: int, padding: int) =
+        if input.Dim <> 3 && input.Dim <> 4 then
+            Prim.Fail(sprintf "%s: Expected 3D or 4D input, but got input of size: %s" name (Shape.show input.shape))
+        let stride = if stride <= 0 then kernel else stride
+        if kernel <= 0 then Prim.Fail(sprintf "%s: kernel_size must be greater than zero, but got %d" name kernel)
+        if padding < 0 || padding * 2 > kernel then
+            Prim.Fail(sprintf "%s: pad should be at most half of effective kernel size, but got pad=%d and kernel_size=%d" name padding kernel)
+        let x = if input.Dim = 4 then input else Prim.Unsqueeze(input, 0)
+        x, Window2d(kernel, kernel, stride, stride, padding, padding, 1, 1)
+
+    /// Max over (kernel × kernel) windows; padding counts as −∞.
+    static member MaxPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
+        let x, window = Functional.Pool("max_pool2d", input, kernelSize, stride, padding)
+        let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
+        let padded = if padding = 0 then x else Join.Pad(x, [| 0; 0; padding; padding |], [| 0; 0; padding; padding |], Double.NegativeInfinity)
+        let unpadded = Window2d(window.KernelH, window.KernelW, window.StrideH, window.StrideW, 0, 0, 1, 1)
+        let oh, ow = window.OutH h, window.OutW w
+        let cols = Functional.Unfold(padded, unpadded).Reshape(n, c, kernelSize * kernelSize, oh * ow)
+        let struct (m, _) = cols.Max(2)
+        let y = m.Reshape(n, c, oh, ow)
+        if input.Dim = 4 then y else Prim.Squeeze(y, 0)
+
+    /// Mean over (kernel × kernel) windows; zero padding is counted (count_include_pad=True).
+    static member AvgPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
+        let x, window = Functional.Pool("avg_pool2d", input, kernelSize, stride, padding)
+        let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
+        let oh, ow = window.OutH h, window.OutW w
+        let y = Functional.Unfold(x, window).Reshape(n, c, kernelSize * kernelSize, oh * ow).Mean(2).Reshape(n, c, oh, ow)
+        if input.Dim = 4 then y else Prim.Squeeze(y, 0)
+
+    /// Zeroes elements with probability p and scales the rest by 1/(1−p) while training.
+    static member Dropout(x: Tensor, [<Optional; DefaultParameterValue(0.5)>] p: float, [<Optional; DefaultParameterValue(true)>] training: bool,
+                          [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+        if p < 0.0 || p > 1.0 then Prim.Fail(sprintf "dropout probability has to be between 0 and 1, but got %g" p)
+        if not training || p = 0.0 then x
+        elif p = 1.0 then x * 0.0
+        else
+            let gen = if isNull generator then Generator.Default else generator
+            let keep = Create.Rand(x.Shape, x.DType, x.Device, gen).Ge(p).To(x.DType)
+            x * keep / (1.0 - p)
+
+    /// Rows of `weight` at the positions of an Int64 index tensor: shape index.shape @ [dim].
+    static member Embedding(indices: Tensor, weight: Tensor) =
+        if weight.Dim <> 2 then Prim.Fail(sprintf "embedding: 'weight' must be 2-D, got shape %s" (Shape.show weight.shape))
+        if indices.DType <> DType.Int64 && indices.DType <> DType.Int32 then
+            Prim.Fail(sprintf "embedding: Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got %s instead" (indices.DType.TorchName()))
+        let rows = Prim.IndexSelect(weight, 0, Prim.Reshape(indices, [| -1 |]))
+        Prim.Reshape(rows, Array.append indices.shape [| weight.shape.[1] |])
+
+    /// Mean (or sum, or none) of squared differences; shapes must match.
+    static member MseLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+        if input.shape <> target.shape then
+            Prim.Fail(sprintf "mse_loss: input shape %s and target shape %s must be the same" (Shape.show input.shape) (Shape.show target.shape))
+        let d = input - target
+        Functional.Reduce(d * d, reduction)
+
+    /// Negative log-likelihood of class indices: input (N, C) log-probabilities, target (N) Int64.
+    static member NllLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+        if input.Dim <> 2 && input.Dim <> 1 then Prim.Fail(sprintf "nll_loss: expected input of shape (N, C) or (C), got %s" (Shape.show input.shape))
+        if target.DType <> DType.Int64 then
+            Prim.Fail(sprintf "nll_loss: expected target of dtype int64 (class indices), got %s" (target.DType.TorchName()))
+        let input, target = (if input.Dim = 1 then Prim.Unsqueeze(input, 0), Prim.Reshape(target, [| 1 |]) else input, target)
+        if target.Dim <> 1 || target.shape.[0] <> input.shape.[0] then
+            Prim.Fail(sprintf "nll_loss: Expected input batch_size (%d) to match target batch_size (%d)" input.shape.[0] (if target.Dim = 0 then 1 else target.shape.[0]))
+        let classes = input.shape.[1]
+        if target.NumEl > 0 then
+            let lo, hi = target.Min().ToInt64(), target.Max().ToInt64()
+            if lo < 0L || hi >= int64 classes then
+                Prim.Fail(sprintf "nll_loss: Target %d is out of bounds for %d classes." (if lo < 0L then lo else hi) classes)
+        let picked = input.Gather(1, Prim.Unsqueeze(target, 1))
+        Functional.Reduce(-(Prim.Reshape(picked, [| -1 |])), reduction)
+
+    /// Cross-entropy of logits (N, C) against class indices (N), fused as NllLoss(LogSoftmax):
+    /// stable for any logit magnitude.
+    static member CrossEntropy(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+        if input.Dim <> 2 && input.Dim <> 1 then Prim.Fail(sprintf "cross_entropy: expected input of shape (N, C) or (C), got %s" (Shape.show input.shape))
+        Functional.NllLoss(input.LogSoftmax(-1), target, reduction)
+
+    /// Binary cross-entropy of logits against targets in [0, 1], stable for any logit:
+    /// max(x, 0) − x·y + log(1 + e^(−|x|)).
+    static member BinaryCrossEntropyWithLogits(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+        if input.shape <> target.shape then
+            Prim.Fail(sprintf "binary_cross_entropy_with_logits: Target size %s must be the same as input size %s" (Shape.show target.shape) (Shape.show input.shape))
+        Prim.SameDevice("binary_cross_entropy_with_logits", [| input; target |])
+        let target = Prim.Cast(target, input.DType)
+        let values =
+            GradMode.noGrad (fun () ->
+                let x, y = input.Detach(), target.Detach()
+                x.Relu() - x * y + (-(x.Abs())).Exp().Log1p())
+        let loss = Prim.Record(BceWithLogits, [| input; target |], values.storage, values.shape, values.strides, values.offset)
+        Functional.Reduce(loss, reduction)

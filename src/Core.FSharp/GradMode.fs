@@ -1,0 +1,29 @@
+namespace Hybrid
+
+open System
+open System.Threading
+
+/// Whether ops record the graph. Async-local, so a NoGrad scope flows into the tasks it
+/// starts and never leaks into unrelated ones.
+module GradMode =
+    let private disabled = AsyncLocal<bool>()
+
+    /// True unless inside a no-grad scope.
+    let isEnabled () = not disabled.Value
+
+    /// Sets grad mode until the returned scope is disposed, then restores the previous mode.
+    let set (enabled: bool) : IDisposable =
+        let previous = disabled.Value
+        disabled.Value <- not enabled
+        { new IDisposable with
+            member _.Dispose() = disabled.Value <- previous }
+
+    /// Runs f with graph recording off (PyTorch's `with torch.no_grad():`).
+    let noGrad (f: unit -> 'T) : 'T =
+        use _ = set false
+        f ()
+
+    /// Runs f with graph recording on, even inside a no-grad scope.
+    let enableGrad (f: unit -> 'T) : 'T =
+        use _ = set true
+        f ()
