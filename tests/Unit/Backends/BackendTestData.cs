@@ -9,7 +9,7 @@ namespace Hybrid.Unit.Backends;
 /// </summary>
 internal static class BackendTestData
 {
-    public static readonly CpuBackend Cpu = CpuBackend.Instance;
+    public static readonly CpuBackend CpuKernels = CpuBackend.Instance;
 
     /// <summary>A contiguous view of a new storage holding <paramref name="data"/>.</summary>
     public static Strided View<T>(T[] data, params int[] shape) where T : unmanaged =>
