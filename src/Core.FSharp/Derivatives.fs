@@ -92,6 +92,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         Join.Pad(g, before, after, 0.0)
     | Pad(before, _, _), _ -> Array.fold (fun (t: Tensor) d -> t.Narrow(d, before.[d], a.shape.[d])) g [| 0 .. a.Dim - 1 |]
     | Sum(dims, keepdim), _ -> (unreduce dims keepdim g).Expand(a.Shape)
+    | Mean(dims, keepdim), _ -> (unreduce dims keepdim g).Expand(a.Shape) / float (dims |> Array.fold (fun n d -> n * a.shape.[d]) 1)
     | Prod(dim, keepdim), _ ->
         let dims = match dim with Some d -> [| d |] | None -> Array.init a.Dim id
         prodGrad a (unreduce dims keepdim out) dim (unreduce dims keepdim g)

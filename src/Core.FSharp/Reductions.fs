@@ -36,7 +36,10 @@ type ReductionExtensions =
             raise (ArgumentException(sprintf "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: %s" (x.DType.TorchName())))
         let nd = Shape.normDims "mean" x.Dim dims
         let n = nd |> Array.fold (fun acc d -> acc * x.shape.[d]) 1
-        x.Sum(nd, keepdim) / float n
+        let shape = Shape.reduce x.shape nd keepdim
+        let sum = Strided.Contiguous(x.backend.Reduce(ReduceOp.Sum, x.strided, nd), shape)
+        let scale = Strided(x.backend.Full(x.DType, 1, 1.0 / float n), shape, Array.zeroCreate shape.Length, 0)
+        Prim.Result(Mean(nd, keepdim), [| x |], x.backend.Binary(BinaryOp.Mul, sum, scale, x.DType), shape)
 
     [<Extension>]
     static member Mean(x: Tensor, dim: int, [<Optional; DefaultParameterValue(false)>] keepdim: bool) = x.Mean([| dim |], keepdim)

@@ -114,6 +114,13 @@ type Tensor internal (storage: Storage, shape: int[], strides: int[], offset: in
     member this.Item with get (i0: TensorIndex, i1: TensorIndex, i2: TensorIndex) = Prim.Index(this, [| i0; i1; i2 |])
     member this.Item with get (i0: TensorIndex, i1: TensorIndex, i2: TensorIndex, i3: TensorIndex) = Prim.Index(this, [| i0; i1; i2; i3 |])
 
+    /// F# slicing, inclusive as F# slices are: x.[1..2], x.[0, 1..], x.[.., 2].
+    member this.GetSlice(s0: int option, e0: int option) = Prim.Index(this, [| TensorIndex.Span(s0, e0) |])
+    member this.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option) =
+        Prim.Index(this, [| TensorIndex.Span(s0, e0); TensorIndex.Span(s1, e1) |])
+    member this.GetSlice(i0: int, s1: int option, e1: int option) = Prim.Index(this, [| TensorIndex.op_Implicit i0; TensorIndex.Span(s1, e1) |])
+    member this.GetSlice(s0: int option, e0: int option, i1: int) = Prim.Index(this, [| TensorIndex.Span(s0, e0); TensorIndex.op_Implicit i1 |])
+
 
 /// One recorded application of an op: its inputs, and the storage versions they had when
 /// recorded (so backward can detect in-place writes to values its rule reads).
@@ -162,6 +169,7 @@ and Op =
     | Pad of before: int[] * after: int[] * value: float
     // reductions
     | Sum of dims: int[] * keepdim: bool
+    | Mean of dims: int[] * keepdim: bool
     | Prod of dim: int option * keepdim: bool
     | Extremum of isMax: bool                         // over all elements
     | ExtremumDim of isMax: bool * dim: int * keepdim: bool * indices: Tensor
@@ -192,6 +200,7 @@ and Op =
         | Narrow _ -> "SliceBackward0"
         | Pad _ -> "ConstantPadNdBackward0"
         | Sum _ -> "SumBackward0"
+        | Mean _ -> "MeanBackward0"
         | Prod _ -> "ProdBackward0"
         | Softmax _ -> "SoftmaxBackward0"
         | LogSoftmax _ -> "LogSoftmaxBackward0"
@@ -218,7 +227,7 @@ and Op =
     member op.ReadsInput(i: int) =
         match op with
         | Add | Sub | Neg | Cast _ | Clone | Reshape _ | Permute _ | Expand _ | Narrow _ | Pad _
-        | Sum _ | Cat _ | Unfold _ | Fold _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
+        | Sum _ | Mean _ | Cat _ | Unfold _ | Fold _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
         | Gather _ | IndexSelect _ | Scatter _ | ScatterAdd _ | IndexAdd _ -> i = 1
         | _ -> true
 
@@ -243,6 +252,11 @@ and [<Sealed; AllowNullLiteral>] TensorIndex private (kind: int, index: Index, r
     static member All = TensorIndex(1, Index.Start, Range.All, null)
     /// The slice start..end-1 (F# callers; C# uses ranges).
     static member Slice(start: int, stop: int) = TensorIndex(1, Index.Start, Range(Index(start), Index(stop)), null)
+    /// An F# slice bound pair, end inclusive; None is open.
+    static member internal Span(start: int option, finish: int option) =
+        let first = match start with Some s -> Index(s) | None -> Index.Start
+        let last = match finish with Some e -> Index(e + 1) | None -> Index.End
+        TensorIndex(1, Index.Start, Range(first, last), null)
 
 /// The primitive machinery every op goes through: validate, compute through the backend,
 /// record a Node when grad mode is on and an input requires grad. Views live here too,

@@ -65,6 +65,10 @@ module Operators =
     let (@@) (a: Tensor) (b: Tensor) = a.MatMul b
     /// Runs f without recording the graph.
     let noGrad (f: unit -> 'T) = GradMode.noGrad f
+    /// A differentiable function of your own: forward computes the value (not recorded),
+    /// backward maps the output gradient to one gradient per input.
+    let customFunction (name: string) (forward: Tensor[] -> Tensor) (backward: Tensor -> Tensor[]) (inputs: Tensor[]) =
+        Gradients.Apply(name, inputs, Func<_, _> forward, Func<_, _> backward)
 
 /// F# spelling of the gradient checker.
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]

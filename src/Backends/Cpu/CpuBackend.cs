@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Hybrid.Cpu;
 
 /// <summary>
@@ -63,6 +61,15 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public Storage Arange(DType dtype, int length, double start, double step)
     {
+        // Integer ranges are computed in int64, exact beyond 2^53.
+        if (dtype is DType.Int64 or DType.Int32 or DType.UInt8 && double.IsInteger(start) && double.IsInteger(step)
+            && Math.Abs(start) < 1L << 62 && Math.Abs(step) < 1L << 62)
+        {
+            var ints = Storages.Uninitialized<long>(length);
+            for (var i = 0; i < length; i++) ints[i] = unchecked((long)start + i * (long)step);
+            var storage = new CpuStorage<long>(ints);
+            return dtype == DType.Int64 ? storage : Cast.Copy(Strided.Contiguous(storage, [length]), dtype);
+        }
         // Each value is computed from its index (not by repeated addition), so there is no drift.
         var values = new double[length];
         for (var i = 0; i < length; i++) values[i] = start + i * step;

@@ -25,8 +25,8 @@ internal interface IReducer<T> where T : unmanaged
 /// reduces its block on its own: contiguous runs of up to <see cref="Block"/> elements are
 /// reduced with TensorPrimitives and the partial results are combined pairwise;</item>
 /// <item>when a kept dim is innermost (e.g. a column sum, a bias gradient), whole kept slices are
-/// combined elementwise into the output, vectorized along the kept dim; slices are first
-/// combined in groups of <see cref="SliceBlock"/> so that float sums round like a blocked sum.</item>
+/// combined elementwise into the output, vectorized along the kept dim; slices are combined
+/// in groups of <see cref="SliceBlock"/> and the group results pairwise, for the same reason.</item>
 /// </list>
 /// Both orders depend only on shapes and strides, so results are deterministic.
 /// </remarks>
@@ -180,20 +180,42 @@ internal static class Reductions
         var positions = new StridedLoop(reduced.Shape, (reduced.Strides, offset));
         var slice = new StridedLoop(kept.Shape, (kept.Strides, 0), (Storages.Contiguous(kept.Shape), 0));
         var total = Layout.Count(reduced.Shape);
-        // The first group combines straight into o; later groups into a partial added at group end.
-        var partial = total > SliceBlock ? Storages.Uninitialized<T>(o.Length) : [];
+        // Slices are combined sequentially in groups of SliceBlock; the group results are then
+        // combined pairwise, as ReduceBlock does with scalars: levels[l] holds the combination
+        // of 2^l groups while bit l of `groups` is set (otherwise it is unused).
+        var single = total <= SliceBlock;
+        var levels = single ? [] : new T[32][];
+        var groups = 0;
+        var group = single ? o : new T[o.Length];
         var index = 0;
         for (var row = 0; row < positions.Rows; row++, positions.Advance())
         {
             int xo = positions.Offsets[0], step = positions.InnerStrides[0];
             for (var j = 0; j < positions.Inner; j++, xo += step, index++)
             {
-                var target = index < SliceBlock ? o : partial.AsSpan();
-                CombineSlice(x, slice, xo, target, first: index % SliceBlock == 0, r);
-                if (index >= SliceBlock && (index % SliceBlock == SliceBlock - 1 || index == total - 1))
-                    r.Accumulate(o, partial);
+                CombineSlice(x, slice, xo, group, first: index % SliceBlock == 0, r);
+                if (single || (index % SliceBlock != SliceBlock - 1 && index != total - 1)) continue;
+                var carry = group.ToArray();
+                var level = 0;
+                for (var bits = groups; (bits & 1) != 0; bits >>= 1, level++)
+                {
+                    r.Accumulate(levels[level], carry); // earlier groups ⊕ later ones
+                    (carry, levels[level]) = (levels[level], carry);
+                }
+                levels[level] = carry;
+                groups++;
             }
         }
+        if (single) return;
+        // Fold the remaining levels, latest (smallest) first.
+        T[]? result = null;
+        for (var level = 0; groups >> level != 0; level++)
+        {
+            if (((groups >> level) & 1) == 0) continue;
+            if (result is not null) r.Accumulate(levels[level], result);
+            result = levels[level];
+        }
+        result.CopyTo(o);
     }
 
     /// <summary>target = slice of x at <paramref name="start"/> (first) or Combine(target, slice).</summary>

@@ -9,32 +9,65 @@ namespace Hybrid.Cpu;
 internal static class SpecialFunctions
 {
     const double TwoOverSqrtPi = 1.1283791670955126; // 2/√π
+    const double SqrtPi = 1.7724538509055159; // √π
 
     /// <summary>
-    /// The error function, accurate to about 1e-15 absolute. For |x| &lt; 6 it sums the series
-    /// erf(x) = (2/√π)·e^(−x²)·Σₙ 2ⁿx^(2n+1)/(1·3·5···(2n+1)), whose terms all have the sign of
-    /// x, so there is no cancellation; beyond that erf(x) equals ±1 to double precision
-    /// (1 − erf(6) ≈ 2e-17).
+    /// The error function, accurate to about 4e-16 absolute (checked against 40-digit values).
+    /// For |x| &lt; 2 it sums the series erf(x) = (2/√π)·e^(−x²)·Σₙ 2ⁿx^(2n+1)/(1·3·5···(2n+1)),
+    /// whose terms all have the sign of x (no cancellation), with compensated summation. For
+    /// 2 ≤ |x| &lt; 6 it takes 1 − erfc(|x|) from erfc's continued fraction, which converges in
+    /// under 60 steps there; the series alone reaches errors of 1.4e-15 near |x| = 6, because its
+    /// ~150 terms each carry a recurrence rounding error. Beyond 6, erf(x) is ±1 to double
+    /// precision (1 − erf(6) ≈ 2e-17).
     /// </summary>
     public static double Erf(double x)
     {
         if (double.IsNaN(x) || x == 0) return x;
-        if (x >= 6) return 1;
-        if (x <= -6) return -1;
+        var a = Math.Abs(x);
+        var y = a >= 6 ? 1 : a >= 2 ? 1 - ErfcContinuedFraction(a) : ErfSeries(a);
+        return x < 0 ? -y : y;
+    }
+
+    /// <summary>erf(x) for 0 &lt; x &lt; 2 by the everywhere-positive series.</summary>
+    static double ErfSeries(double x)
+    {
         var x2 = x * x;
-        double term = x, sum = x;
-        // term(n) = term(n−1)·2x²/(2n+1); the terms grow while 2x² > 2n+1, then shrink fast.
-        // At |x| < 6 fewer than 200 terms are needed; the bound only guards the loop.
-        for (var n = 1; n < 500; n++)
+        double term = x, sum = x, carry = 0;
+        // term(n) = term(n−1)·2x²/(2n+1): the terms grow while 2x² > 2n+1, then shrink fast.
+        for (var n = 1; n < 200; n++)
         {
             term *= 2 * x2 / (2 * n + 1);
-            sum += term;
-            if (Math.Abs(term) < 1e-17 * Math.Abs(sum)) break;
+            // Kahan summation: carry holds the low-order bits lost by the last addition.
+            var y = term - carry;
+            var t = sum + y;
+            carry = t - sum - y;
+            sum = t;
+            if (term < 1e-17 * sum) break;
         }
         // The rounded x2 is used both here and in the series: with x2 = x'² the result is
         // (x/x')·erf(x'), off by a relative ~1e-16, whereas correcting only one of the two
-        // factors for the rounding of x·x would cost up to 36 ulp near |x| = 6.
+        // factors for the rounding of x·x would cost several ulp.
         return TwoOverSqrtPi * Math.Exp(-x2) * sum;
+    }
+
+    /// <summary>
+    /// erfc(x) for x ≥ 2: e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated
+    /// by the modified Lentz method. erfc(x) ≤ 5e-3 here, so its relative error (a few ulp,
+    /// mostly from e^(−x²)) is far below 1e-16 once subtracted from 1.
+    /// </summary>
+    static double ErfcContinuedFraction(double x)
+    {
+        double f = x, c = x, d = 0;
+        for (var n = 1; n < 200; n++)
+        {
+            var an = 0.5 * n;
+            d = 1 / (x + an * d);
+            c = x + an / c;
+            var delta = c * d;
+            f *= delta;
+            if (Math.Abs(delta - 1) < 1e-16) break;
+        }
+        return Math.Exp(-x * x) / (SqrtPi * f);
     }
 
     /// <summary>log(1 + x), accurate for small |x| (.NET's LogP1 is Log(1 + x), which is not).</summary>
