@@ -101,8 +101,8 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         zerosLike(a).ScatterAdd(d, unreduce [| d |] keepdim indices, unreduce [| d |] keepdim g)
     | Softmax d, _ -> out * (g - (g * out).Sum(d, true))
     | LogSoftmax d, _ -> g - out.Exp() * g.Sum(d, true)
-    | MatMul, 0 -> g.MatMul(x.[1].Transpose(-1, -2))
-    | MatMul, _ -> a.Transpose(-1, -2).MatMul g
+    | MatMul _, 0 -> g.MatMul(x.[1].Transpose(-1, -2))
+    | MatMul _, _ -> a.Transpose(-1, -2).MatMul g
     | Cat(d, sizes), k -> g.Narrow(d, Array.sum sizes.[.. k - 1], sizes.[k])
     | Gather d, _ -> zerosLike(a).ScatterAdd(d, x.[1], g)
     | Scatter d, 0 -> g.Scatter(d, x.[1], 0.0)

@@ -3,7 +3,6 @@ module internal Hybrid.Format
 
 open System
 open System.Globalization
-open System.Text
 
 let private inv = CultureInfo.InvariantCulture
 
@@ -42,51 +41,52 @@ let private formatFloat style (v: float) =
             let s = v.ToString((if d > 0 then "0." + String('0', d) else "0") + "e+00", inv)
             s
 
-/// Text of each element in row-major order, padded to a common width.
-let private cells (dtype: DType) (data: Array) =
-    let texts =
+/// Text of each element in row-major order, padded to a common width. As in PyTorch, the
+/// width of floats comes from the finite non-zero values, so nan and inf never widen a column.
+let private cells (data: Array) =
+    let texts, reference =
         match data with
-        | :? (float32[]) as a -> let v = a |> Array.map float in let st = chooseStyle v in v |> Array.map (formatFloat st)
-        | :? (float[]) as a -> let st = chooseStyle a in a |> Array.map (formatFloat st)
-        | :? (bool[]) as a -> a |> Array.map (fun b -> if b then "True" else "False")
-        | _ -> [| for o in data -> Convert.ToString(o, inv) |]
-    let width = if texts.Length = 0 then 0 else texts |> Array.map String.length |> Array.max
-    texts |> Array.map (fun t -> t.PadLeft width), dtype
+        | :? (float32[]) as a ->
+            let v = a |> Array.map float
+            let st = chooseStyle v
+            let t = v |> Array.map (formatFloat st)
+            t, Array.zip v t |> Array.filter (fun (x, _) -> Double.IsFinite x && x <> 0.0) |> Array.map snd
+        | :? (float[]) as a ->
+            let st = chooseStyle a
+            let t = a |> Array.map (formatFloat st)
+            t, Array.zip a t |> Array.filter (fun (x, _) -> Double.IsFinite x && x <> 0.0) |> Array.map snd
+        | :? (bool[]) as a -> let t = a |> Array.map (fun b -> if b then "True" else "False") in t, t
+        | _ -> let t = [| for o in data -> Convert.ToString(o, inv) |] in t, t
+    let widthOf (xs: string[]) = if xs.Length = 0 then 0 else xs |> Array.map String.length |> Array.max
+    let width = if reference.Length > 0 then widthOf reference else widthOf texts
+    texts |> Array.map (fun t -> t.PadLeft width), width
 
-/// The bracketed body, e.g. "[[1., 2.],\n        [3., 4.]]", with `indent` spaces before continuation lines.
-let private body (shape: int[]) (texts: string[]) (indent: int) =
-    let sb = StringBuilder()
+/// The bracketed body, e.g. "[[1., 2.],\n        [3., 4.]]": `indent` is the column of the
+/// first bracket; the last dim wraps at 80 columns as PyTorch does.
+let private body (shape: int[]) (texts: string[]) (width: int) (indent: int) =
     let summarise = texts.Length > threshold
     let strides = Layout.ContiguousStrides shape
-    let rec go (dim: int) (offset: int) =
-        if dim = shape.Length then sb.Append(texts.[offset]) |> ignore
+    let positions n =
+        if summarise && n > 2 * edgeItems then [ yield! [ 0 .. edgeItems - 1 ] |> List.map Some; yield None; yield! [ n - edgeItems .. n - 1 ] |> List.map Some ]
+        else [ 0 .. n - 1 ] |> List.map Some
+    let rec go (dim: int) (offset: int) (indent: int) : string =
+        let n = shape.[dim]
+        if dim = shape.Length - 1 then
+            let items = positions n |> List.map (function Some i -> texts.[offset + i * strides.[dim]] | None -> " ...")
+            let perLine = max 1 ((80 - indent) / (width + 2))
+            let lines = items |> List.chunkBySize perLine |> List.map (String.concat ", ")
+            "[" + String.Join(",\n" + String(' ', indent + 1), lines) + "]"
         else
-            sb.Append('[') |> ignore
-            let n = shape.[dim]
-            let indices =
-                if summarise && n > 2 * edgeItems then
-                    [ yield! [ 0 .. edgeItems - 1 ] |> List.map Some; yield None; yield! [ n - edgeItems .. n - 1 ] |> List.map Some ]
-                else [ 0 .. n - 1 ] |> List.map Some
-            indices
-            |> List.iteri (fun k idx ->
-                if k > 0 then
-                    if dim = shape.Length - 1 then sb.Append(", ") |> ignore
-                    else
-                        sb.Append(',') |> ignore
-                        sb.Append('\n', shape.Length - 1 - dim) |> ignore
-                        sb.Append(' ', indent + dim + 1) |> ignore
-                match idx with
-                | Some i -> go (dim + 1) (offset + i * strides.[dim])
-                | None -> sb.Append("...") |> ignore)
-            sb.Append(']') |> ignore
-    if shape.Length = 0 then sb.Append(texts.[0]) |> ignore else go 0 0
-    sb.ToString()
+            let rows = positions n |> List.map (function Some i -> go (dim + 1) (offset + i * strides.[dim]) (indent + 1) | None -> "...")
+            let separator = "," + String('\n', shape.Length - 1 - dim) + String(' ', indent + 1)
+            "[" + String.Join(separator, rows) + "]"
+    if shape.Length = 0 then texts.[0] else go 0 0 indent
 
 /// PyTorch's repr of a tensor; `extras` are the trailing ", key=value" parts.
 let tensor (shape: int[]) (dtype: DType) (data: Array) (extras: string list) =
-    let texts, _ = cells dtype data
+    let texts, width = cells data
     let prefix = "tensor("
-    let content = if Layout.Count shape = 0 && shape.Length <= 1 then "[]" else body shape texts prefix.Length
+    let content = if Layout.Count shape = 0 then "[]" else body shape texts width prefix.Length
     let dtypeNote =
         match dtype with
         | DType.Float32 | DType.Int64 | DType.Bool -> []

@@ -41,7 +41,7 @@ type Functional =
 
     /// 2-D convolution (cross-correlation, as PyTorch): input (N, C, H, W) or (C, H, W),
     /// weight (O, C/groups, kh, kw), optional bias (O).
-    static member Conv2d(input: Tensor, weight: Tensor, bias: Tensor, stride: int * int, padding: int * int, dilation: int * int, groups: int) =
+    static member Conv2d(input: Tensor, weight: Tensor, bias: Tensor, stride: struct (int * int), padding: struct (int * int), dilation: struct (int * int), groups: int) =
         let batched = input.Dim = 4
         if input.Dim <> 3 && input.Dim <> 4 then
             Prim.Fail(sprintf "conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: %s" (Shape.show input.shape))
@@ -55,7 +55,7 @@ type Functional =
         if o % groups <> 0 then Prim.Fail(sprintf "conv2d: out_channels (%d) must be divisible by groups (%d)" o groups)
         if not (isNull bias) && (bias.Dim <> 1 || bias.shape.[0] <> o) then
             Prim.Fail(sprintf "conv2d: bias of shape %s does not match %d output channels" (Shape.show bias.shape) o)
-        let (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+        let struct (sh, sw), struct (ph, pw), struct (dh, dw) = stride, padding, dilation
         let window = Window2d(kh, kw, sh, sw, ph, pw, dh, dw)
         let cols = Functional.Unfold(x, window)                                   // (N, C·kh·kw, L)
         let oh, ow = window.OutH x.shape.[2], window.OutW x.shape.[3]
@@ -69,7 +69,7 @@ type Functional =
     static member Conv2d(input: Tensor, weight: Tensor, [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor,
                          [<Optional; DefaultParameterValue(1)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int,
                          [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int) =
-        Functional.Conv2d(input, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups)
+        Functional.Conv2d(input, weight, bias, struct (stride, stride), struct (padding, padding), struct (dilation, dilation), groups)
 
     /// 1-D convolution: input (N, C, L) or (C, L), weight (O, C/groups, k).
     static member Conv1d(input: Tensor, weight: Tensor, [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor,
@@ -78,7 +78,7 @@ type Functional =
         if input.Dim <> 2 && input.Dim <> 3 then
             Prim.Fail(sprintf "conv1d: Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: %s" (Shape.show input.shape))
         if weight.Dim <> 3 then Prim.Fail(sprintf "conv1d: Expected 3D weight (out_channels, in_channels/groups, k), but got weight of size %s" (Shape.show weight.shape))
-        let y = Functional.Conv2d(Prim.Unsqueeze(input, -2), Prim.Unsqueeze(weight, 2), bias, (1, stride), (0, padding), (1, dilation), groups)
+        let y = Functional.Conv2d(Prim.Unsqueeze(input, -2), Prim.Unsqueeze(weight, 2), bias, struct (1, stride), struct (0, padding), struct (1, dilation), groups)
         Prim.Squeeze(y, -2)
 
     static member private Pool(name: string, input: Tensor, kernel: int, stride: int, padding: int) =

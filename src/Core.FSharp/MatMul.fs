@@ -28,7 +28,7 @@ type MatMulExtensions =
         let ae = Prim.Expand(a2, Array.append batch [| m; k |])
         let be = Prim.Expand(b2, Array.append batch [| k; n |])
         let storage = a.backend.MatMul(ae.strided, be.strided)
-        let r = Prim.Result(MatMul, [| ae; be |], storage, Array.append batch [| m; n |])
+        let r = Prim.Result(MatMul(batch.Length > 0), [| ae; be |], storage, Array.append batch [| m; n |])
         let r = if b.Dim = 1 then Prim.Squeeze(r, -1) else r
         if a.Dim = 1 then Prim.Squeeze(r, (if b.Dim = 1 then -1 else -2)) else r
 

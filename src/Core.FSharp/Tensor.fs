@@ -176,7 +176,7 @@ and Op =
     | Softmax of dim: int
     | LogSoftmax of dim: int
     // linear algebra, joining, indexing
-    | MatMul
+    | MatMul of batched: bool
     | Cat of dim: int * sizes: int[]
     | Gather of dim: int                              // inputs: x, index
     | Scatter of dim: int                             // inputs: x, index, src
@@ -205,7 +205,8 @@ and Op =
         | Softmax _ -> "SoftmaxBackward0"
         | LogSoftmax _ -> "LogSoftmaxBackward0"
         | BceWithLogits -> "BinaryCrossEntropyWithLogitsBackward0"
-        | MatMul -> "BmmBackward0"
+        | MatMul false -> "MmBackward0"
+        | MatMul true -> "BmmBackward0"
         | Unfold _ -> "Im2ColBackward0"
         | Fold _ -> "Col2ImBackward0"
         | LeakyRelu _ -> "LeakyReluBackward0"
@@ -239,13 +240,16 @@ and Op =
 
 /// One index of C#'s indexer: an integer, a System.Index (^1), a System.Range (1..3, ..),
 /// an Int64 index tensor or a Bool mask.
-and [<Sealed; AllowNullLiteral>] TensorIndex private (kind: int, index: Index, range: Range, tensor: Tensor) =
+and [<Sealed; AllowNullLiteral>] TensorIndex private (kind: int, index: Index, range: Range, tensor: Tensor, raw: int) =
+    private new(kind, index, range, tensor) = TensorIndex(kind, index, range, tensor, 0)
     member internal _.Kind = kind
+    /// The integer as written (for messages: −3 rather than ^3).
+    member internal _.Raw = raw
     member internal _.Index = index
     member internal _.Range = range
     member internal _.Tensor = tensor
-    static member op_Implicit(i: int) = TensorIndex(0, (if i >= 0 then Index(i) else Index(-i, true)), Range.All, null)
-    static member op_Implicit(i: Index) = TensorIndex(0, i, Range.All, null)
+    static member op_Implicit(i: int) = TensorIndex(0, (if i >= 0 then Index(i) else Index(-i, true)), Range.All, null, i)
+    static member op_Implicit(i: Index) = TensorIndex(0, i, Range.All, null, (if i.IsFromEnd then -i.Value else i.Value))
     static member op_Implicit(r: Range) = TensorIndex(1, Index.Start, r, null)
     static member op_Implicit(t: Tensor) = TensorIndex(2, Index.Start, Range.All, t)
     /// Every element along a dim (Python's `:`).
@@ -503,21 +507,24 @@ and [<AbstractClass; Sealed>] internal Prim =
         if (indices |> Array.filter (fun i -> i.Kind = 2)).Length > 1 then
             Prim.Fail "indexing with more than one index tensor is not supported; use Gather or index one dim at a time"
         let mutable t = x
-        let mutable d = 0
+        let mutable d = 0          // the dim of t the next index applies to
+        let mutable original = 0   // the same dim counted in x, for messages
         for ix in indices do
             match ix.Kind with
             | 0 ->
                 let size = t.shape.[d]
                 let i = ix.Index.GetOffset size
                 if i < 0 || i >= size then
-                    raise (IndexOutOfRangeException(sprintf "index %s is out of bounds for dimension %d with size %d" (ix.Index.ToString()) d size))
+                    raise (IndexOutOfRangeException(sprintf "index %d is out of bounds for dimension %d with size %d" ix.Raw original size))
                 t <- Prim.Select(t, d, i)
+                original <- original + 1
             | 1 ->
                 let size = t.shape.[d]
                 let clampTo (i: Index) = Math.Clamp(i.GetOffset size, 0, size)
                 let start, stop = clampTo ix.Range.Start, clampTo ix.Range.End
                 t <- Prim.Narrow(t, d, start, max 0 (stop - start))
                 d <- d + 1
+                original <- original + 1
             | _ ->
                 let idx = ix.Tensor
                 if idx.DType = DType.Bool then
@@ -527,8 +534,10 @@ and [<AbstractClass; Sealed>] internal Prim =
                     let flat = Prim.Reshape(t, Array.concat [ t.shape.[.. d - 1]; [| -1 |]; t.shape.[d + k ..] ])
                     t <- Prim.IndexSelect(flat, d, Prim.NonZeroFlat idx)
                     d <- d + 1
+                    original <- original + k
                 else
                     let picked = Prim.IndexSelect(t, d, Prim.Reshape(idx, [| -1 |]))
                     t <- Prim.Reshape(picked, Array.concat [ t.shape.[.. d - 1]; idx.shape; t.shape.[d + 1 ..] ])
                     d <- d + idx.Dim
+                    original <- original + 1
         t

@@ -1,0 +1,76 @@
+using Xunit;
+
+namespace Hybrid.Unit;
+
+/// <summary>Dropout, Embedding and OneHot.</summary>
+public class FunctionalTests
+{
+    [Fact]
+    public void Dropout_with_one_seeded_generator_gives_one_mask()
+    {
+        var x = Torch.Ones(1000);
+        var a = Functional.Dropout(x, 0.3, true, new Generator(5)).ToArray<float>();
+        var b = Functional.Dropout(x, 0.3, true, new Generator(5)).ToArray<float>();
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, Functional.Dropout(x, 0.3, true, new Generator(6)).ToArray<float>());
+    }
+
+    [Fact]
+    public void Dropout_zeroes_about_p_and_scales_the_rest_by_one_over_one_minus_p()
+    {
+        var x = Torch.Full(new[] { 4000 }, 2.0);
+        var y = Functional.Dropout(x, 0.25, true, new Generator(9)).ToArray<float>();
+        Assert.All(y, v => Assert.True(v == 0f || Math.Abs(v - 2 / 0.75) < 1e-5, $"unexpected value {v}"));
+        Assert.InRange(y.Count(v => v == 0f) / 4000.0, 0.22, 0.28);
+    }
+
+    [Fact]
+    public void Dropout_in_eval_mode_or_with_p_zero_is_the_identity()
+    {
+        var x = Torch.Tensor(new[] { 1f, 2f, 3f });
+        Expect.Close(Functional.Dropout(x, 0.5, training: false), new double[] { 1, 2, 3 });
+        Expect.Close(Functional.Dropout(x, 0.0, true, new Generator(1)), new double[] { 1, 2, 3 });
+        Expect.Close(Functional.Dropout(x, 1.0, true, new Generator(1)), new double[] { 0, 0, 0 });
+    }
+
+    [Fact]
+    public void Dropout_gradient_is_the_scaled_mask()
+    {
+        var x = Torch.Ones(new[] { 50 }, DType.Float32, requiresGrad: true);
+        var y = Functional.Dropout(x, 0.5, true, new Generator(2));
+        y.Sum().Backward();
+        Assert.Equal(y.ToArray<float>(), x.Grad.ToArray<float>());   // x = 1, so y is the mask times 2
+    }
+
+    [Fact]
+    public void Dropout_probability_outside_zero_one_fails()
+    {
+        Assert.Throws<ArgumentException>(() => Functional.Dropout(Torch.Ones(2), 1.5));
+    }
+
+    [Fact]
+    public void Embedding_looks_up_rows_and_accumulates_gradient_per_row()
+    {
+        var weight = Torch.Tensor(new[,] { { 0f, 1f }, { 10f, 11f }, { 20f, 21f }, { 30f, 31f } }, requiresGrad: true);
+        var e = Functional.Embedding(Torch.Tensor(new[,] { { 0L, 3L }, { 1L, 1L } }), weight);
+        Expect.Close(e, new[] { 2, 2, 2 }, new double[] { 0, 1, 30, 31, 10, 11, 10, 11 });
+        e.Sum().Backward();
+        Expect.Close(weight.Grad, new double[] { 1, 1, 2, 2, 0, 0, 1, 1 });
+    }
+
+    [Fact]
+    public void OneHot_encodes_class_indices_as_int64()
+    {
+        var r = Torch.Tensor(new[] { 0L, 2L, 1L }).OneHot(3);
+        Assert.Equal(DType.Int64, r.DType);
+        Assert.Equal(new[] { 3, 3 }, r.Shape);
+        Assert.Equal(new long[] { 1, 0, 0, 0, 0, 1, 0, 1, 0 }, r.ToArray<long>());
+        Assert.Equal(new[] { 3, 4 }, Torch.Tensor(new[] { 0L, 3L, 1L }).OneHot(-1).Shape);   // inferred: max + 1
+    }
+
+    [Fact]
+    public void OneHot_of_a_class_out_of_range_fails()
+    {
+        Assert.Throws<ArgumentException>(() => Torch.Tensor(new[] { 0L, 3L }).OneHot(3));
+    }
+}
