@@ -1,0 +1,195 @@
+namespace Hybrid.NN;
+
+/// <summary>Base of the loss modules: a reduction (mean by default) and a two-argument Forward.</summary>
+public abstract class Loss(Reduction reduction) : Module
+{
+    /// <summary>How per-element losses are combined.</summary>
+    public Reduction Reduction { get; } = reduction;
+
+    /// <summary>The loss of input against target.</summary>
+    public abstract Tensor Forward(Tensor input, Tensor target);
+
+    /// <summary>Losses take two tensors: use Forward(input, target).</summary>
+    public override Tensor Forward(Tensor input) =>
+        throw new NotSupportedException($"{GetType().Name} takes (input, target): call Forward(input, target)");
+
+    /// <summary>Applies the reduction.</summary>
+    protected Tensor Reduce(Tensor loss) => Reduction switch
+    {
+        Reduction.None => loss,
+        Reduction.Sum => loss.Sum(),
+        _ => loss.Mean(),
+    };
+
+    /// <summary>Fails unless input and target have one shape, naming the loss and both shapes.</summary>
+    protected void SameShape(Tensor input, Tensor target)
+    {
+        if (!input.Shape.SequenceEqual(target.Shape))
+            throw new ArgumentException($"{GetType().Name}: input shape ({string.Join(", ", input.Shape)}) and target shape ({string.Join(", ", target.Shape)}) must be the same");
+    }
+
+    protected override string ExtraRepr() => "";
+}
+
+/// <summary>Mean squared error (torch.nn.MSELoss).</summary>
+public sealed class MSELoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.MseLoss(input, target, Reduction);
+}
+
+/// <summary>Mean absolute error (torch.nn.L1Loss).</summary>
+public sealed class L1Loss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        return Reduce((input - target).Abs());
+    }
+}
+
+/// <summary>Huber-like loss with a quadratic zone of width beta, divided by beta (torch.nn.SmoothL1Loss).</summary>
+public sealed class SmoothL1Loss(Reduction reduction = Reduction.Mean, double beta = 1.0) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        var d = (input - target).Abs();
+        if (beta == 0) return Reduce(d);
+        return Reduce(d.Lt(beta).Where(d * d * (0.5 / beta), d - 0.5 * beta));
+    }
+}
+
+/// <summary>Huber loss: quadratic below delta, linear above (torch.nn.HuberLoss).</summary>
+public sealed class HuberLoss(Reduction reduction = Reduction.Mean, double delta = 1.0) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        var d = (input - target).Abs();
+        return Reduce(d.Lt(delta).Where(d * d * 0.5, (d - 0.5 * delta) * delta));
+    }
+}
+
+/// <summary>
+/// Cross-entropy of logits (N, C) against class indices (N, Int64) or class probabilities
+/// (N, C), with optional class weights, an ignored index and label smoothing (torch.nn.CrossEntropyLoss).
+/// </summary>
+public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, long ignoreIndex = -100, double labelSmoothing = 0.0) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        if (input.Dim != 2 && input.Dim != 1)
+            throw new ArgumentException($"CrossEntropyLoss: expected input of shape (N, C) or (C), got ({string.Join(", ", input.Shape)})");
+        if (labelSmoothing < 0 || labelSmoothing > 1)
+            throw new ArgumentException($"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
+        var x = input.Dim == 1 ? input.Unsqueeze(0) : input;
+        var logp = x.LogSoftmax(1);
+        var classes = x.Shape[1];
+        if (target.DType.IsFloating())
+        {
+            // Probabilities: −Σ_c w_c·q_c·log p_c, with q smoothed towards uniform.
+            var t = target.Dim == 1 ? target.Unsqueeze(0) : target;
+            if (!t.Shape.SequenceEqual(x.Shape))
+                throw new ArgumentException($"CrossEntropyLoss: probability target shape ({string.Join(", ", target.Shape)}) must match input shape ({string.Join(", ", input.Shape)})");
+            var q = labelSmoothing > 0 ? t * (1 - labelSmoothing) + labelSmoothing / classes : t;
+            var weighted = weight is null ? logp : logp * weight;
+            var perSample = -(q * weighted).Sum(1);
+            return Reduce(perSample);
+        }
+        return Indices(logp, target.Dim == 0 ? target.Unsqueeze(0) : target, classes);
+    }
+
+    Tensor Indices(Tensor logp, Tensor target, int classes)
+    {
+        if (target.DType != DType.Int64)
+            throw new ArgumentException($"CrossEntropyLoss: expected target of dtype int64 (class indices) or floating (probabilities), got {target.DType.TorchName()}");
+        if (target.Dim != 1 || target.Shape[0] != logp.Shape[0])
+            throw new ArgumentException($"CrossEntropyLoss: Expected input batch_size ({logp.Shape[0]}) to match target batch_size ({(target.Dim == 0 ? 1 : target.Shape[0])})");
+        var keep = target.Ne(ignoreIndex);
+        var safeTarget = keep.Where(target, Torch.ZerosLike(target));
+        if (safeTarget.NumEl > 0 && (safeTarget.Min().ToInt64() < 0 || safeTarget.Max().ToInt64() >= classes))
+            throw new ArgumentException($"CrossEntropyLoss: Target {(safeTarget.Min().ToInt64() < 0 ? safeTarget.Min().ToInt64() : safeTarget.Max().ToInt64())} is out of bounds for {classes} classes.");
+        var picked = -logp.Gather(1, safeTarget.Unsqueeze(1)).Squeeze(1);
+        var w = weight is null ? Torch.OnesLike(picked) : weight.IndexSelect(0, safeTarget).To(logp.DType);
+        var mask = keep.To(logp.DType) * w;
+        var loss = picked;
+        if (labelSmoothing > 0)
+        {
+            // PyTorch: (1−ε)·nll + ε·mean over classes of −w_c·log p_c.
+            var smooth = -(weight is null ? logp : logp * weight).Sum(1) / classes;
+            loss = picked * (1 - labelSmoothing) + smooth * labelSmoothing;
+            mask = keep.To(logp.DType) * (weight is null ? Torch.OnesLike(picked) : w);
+            if (Reduction == Reduction.Mean) return (loss * keep.To(logp.DType) * (labelSmoothing > 0 && weight is not null ? Torch.OnesLike(picked) : Torch.OnesLike(picked))).Sum() / mask.Sum();
+        }
+        return Reduction switch
+        {
+            Reduction.None => loss * mask,
+            Reduction.Sum => (loss * mask).Sum(),
+            _ => (loss * mask).Sum() / mask.Sum(),
+        };
+    }
+
+    protected override string ExtraRepr() => "";
+}
+
+/// <summary>Negative log-likelihood of log-probabilities (N, C) and class indices (torch.nn.NLLLoss).</summary>
+public sealed class NLLLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, long ignoreIndex = -100) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        if (weight is null && ignoreIndex == -100) return Functional.NllLoss(input, target, Reduction);
+        var x = input.Dim == 1 ? input.Unsqueeze(0) : input;
+        var keep = target.Ne(ignoreIndex);
+        var safe = keep.Where(target, Torch.ZerosLike(target));
+        var picked = -x.Gather(1, safe.Unsqueeze(1)).Squeeze(1);
+        var w = (weight is null ? Torch.OnesLike(picked) : weight.IndexSelect(0, safe).To(x.DType)) * keep.To(x.DType);
+        return Reduction switch
+        {
+            Reduction.None => picked * w,
+            Reduction.Sum => (picked * w).Sum(),
+            _ => (picked * w).Sum() / w.Sum(),
+        };
+    }
+}
+
+/// <summary>Binary cross-entropy of probabilities in (0, 1) (torch.nn.BCELoss); logs clamped at −100 as PyTorch.</summary>
+public sealed class BCELoss(Tensor? weight = null, Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        var loss = -(target * input.Log().ClampMin(-100) + (1 - target) * (1 - input).Log().ClampMin(-100));
+        return Reduce(weight is null ? loss : loss * weight);
+    }
+}
+
+/// <summary>Binary cross-entropy of logits, stable for any logit, with an optional positive-class weight (torch.nn.BCEWithLogitsLoss).</summary>
+public sealed class BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? posWeight = null) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        Tensor loss;
+        if (posWeight is null) loss = Functional.BinaryCrossEntropyWithLogits(input, target, Reduction.None);
+        else
+        {
+            // (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), PyTorch's formula.
+            var logWeight = (posWeight - 1) * target + 1;
+            loss = (1 - target) * input + logWeight * (-input).Softplus();
+        }
+        return Reduce(weight is null ? loss : loss * weight);
+    }
+}
+
+/// <summary>KL divergence with input as log-probabilities (torch.nn.KLDivLoss); mean reduction averages over elements.</summary>
+public sealed class KLDivLoss(Reduction reduction = Reduction.Mean, bool logTarget = false) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        SameShape(input, target);
+        var loss = logTarget
+            ? target.Exp() * (target - input)
+            : target.Gt(0).Where(target * (target.ClampMin(1e-38).Log() - input), Torch.ZerosLike(input));
+        return Reduce(loss);
+    }
+}
