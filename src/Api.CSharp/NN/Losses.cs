@@ -109,23 +109,21 @@ public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction 
         var safeTarget = keep.Where(target, Torch.ZerosLike(target));
         if (safeTarget.NumEl > 0 && (safeTarget.Min().ToInt64() < 0 || safeTarget.Max().ToInt64() >= classes))
             throw new ArgumentException($"CrossEntropyLoss: Target {(safeTarget.Min().ToInt64() < 0 ? safeTarget.Min().ToInt64() : safeTarget.Max().ToInt64())} is out of bounds for {classes} classes.");
-        var picked = -logp.Gather(1, safeTarget.Unsqueeze(1)).Squeeze(1);
-        var w = weight is null ? Torch.OnesLike(picked) : weight.IndexSelect(0, safeTarget).To(logp.DType);
-        var mask = keep.To(logp.DType) * w;
-        var loss = picked;
+        var kept = keep.To(logp.DType);
+        // Per-sample weight of the target class; ignored samples weigh nothing.
+        var w = (weight is null ? Torch.OnesLike(kept) : weight.IndexSelect(0, safeTarget).To(logp.DType)) * kept;
+        var loss = -logp.Gather(1, safeTarget.Unsqueeze(1)).Squeeze(1) * w;
         if (labelSmoothing > 0)
         {
-            // PyTorch: (1−ε)·nll + ε·mean over classes of −w_c·log p_c.
-            var smooth = -(weight is null ? logp : logp * weight).Sum(1) / classes;
-            loss = picked * (1 - labelSmoothing) + smooth * labelSmoothing;
-            mask = keep.To(logp.DType) * (weight is null ? Torch.OnesLike(picked) : w);
-            if (Reduction == Reduction.Mean) return (loss * keep.To(logp.DType) * (labelSmoothing > 0 && weight is not null ? Torch.OnesLike(picked) : Torch.OnesLike(picked))).Sum() / mask.Sum();
+            // PyTorch: (1 − ε)·nll + ε·Σ_c w_c·(−log p_c)/C, both over the kept samples.
+            var smooth = -(weight is null ? logp : logp * weight).Sum(1) / classes * kept;
+            loss = loss * (1 - labelSmoothing) + smooth * labelSmoothing;
         }
         return Reduction switch
         {
-            Reduction.None => loss * mask,
-            Reduction.Sum => (loss * mask).Sum(),
-            _ => (loss * mask).Sum() / mask.Sum(),
+            Reduction.None => loss,
+            Reduction.Sum => loss.Sum(),
+            _ => loss.Sum() / w.Sum(),
         };
     }
 
