@@ -85,6 +85,9 @@ public static partial class Torch
     /// Integers uniform in [low, high).
     public static Tensor RandInt(long low, long high, int[] shape, DType dtype = DType.Int64, Generator? generator = null) => Create.RandInt(low, high, shape, dtype, null, generator);
 
+    /// <summary>A random permutation of 0..n−1 (int64).</summary>
+    public static Tensor RandPerm(int n, Generator? generator = null) => Create.RandPerm(n, generator);
+
     public static Tensor ZerosLike(Tensor x) => Create.FullLike(x, 0);
     public static Tensor OnesLike(Tensor x) => Create.FullLike(x, 1);
     public static Tensor FullLike(Tensor x, double value) => Create.FullLike(x, value);

@@ -98,3 +98,11 @@ type Create =
         let n = Create.Checked("randint", shape)
         let seed, offset = (Create.Gen generator).Take n
         Prim.Plain(Backends.For(Create.Dev device).RandInt(Create.Or(dtype, DType.Int64), n, seed, offset, low, high), Array.copy shape)
+
+    /// A random permutation of 0..n−1 (Int64) from the generator (PyTorch's randperm).
+    static member RandPerm(n: int, [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+        if n < 0 then raise (ArgumentException(sprintf "randperm: n must be non-negative, got %d" n))
+        let keys = Create.Rand([| n |], DType.Float64, Nullable(), generator).ToArray<float>()
+        // Sorting by (key, index) breaks ties (probability ~0) by position, so the result is deterministic.
+        let order = Array.init n id |> Array.sortBy (fun i -> struct (keys.[i], i))
+        Prim.Plain(Backends.For(Device.Cpu).FromArray(order |> Array.map int64), [| n |])

@@ -1,5 +1,5 @@
-/// The derivative table: the vector-Jacobian product of every primitive, for one input at a
-/// time, written with differentiable tensor ops, so that backward with createGraph records a
+/// The derivative table: for every primitive, its vector-Jacobian product (reverse mode, one
+/// input at a time) and its Jacobian-vector product (forward mode), written with differentiable tensor ops, so that backward with createGraph records a
 /// graph of its own and higher derivatives follow. Broadcasting is undone once, by the sweep
 /// (Backward.fs), not here. Read each line as `∂L/∂input i = rule(g = ∂L/∂out)`.
 module internal Hybrid.Derivatives
@@ -121,3 +121,84 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
             raise (InvalidOperationException(sprintf "function %s returned an incorrect number of gradients (expected %d, got %d)" op.BackwardName x.Length (if isNull grads then 0 else grads.Length)))
         grads.[k]
     | _ -> raise (InvalidOperationException(sprintf "%s has no derivative for input %d" op.BackwardName i))
+
+/// Σ of the present terms (null terms are symbolic zeros; all null gives null).
+let private total (terms: Tensor list) =
+    match terms |> List.filter (fun t -> not (isNull t)) with
+    | [] -> null
+    | ts -> List.reduce (+) ts
+
+/// `f d` when the tangent d is present, else a symbolic zero.
+let private ifAny (d: Tensor) (f: Tensor -> Tensor) = if isNull d then null else f d
+
+/// J·dx: the output tangent given the inputs' tangents dx (null = zero), or null when zero.
+let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
+    let a = x.[0]
+    let d0 = dx.[0]
+    let d k = dx.[k]
+    let orZero k = if isNull dx.[k] then zerosLike x.[k] else dx.[k]
+    let unaryBy (f': Tensor) = ifAny d0 (fun d -> d * f')
+    let tangent =
+        match op with
+        | Add -> total [ d0; d 1 ]
+        | Sub -> total [ d0; ifAny (d 1) (fun d -> -d) ]
+        | Mul -> total [ ifAny d0 (fun d -> d * x.[1]); ifAny (d 1) (fun d -> a * d) ]
+        | Div -> total [ ifAny d0 (fun d -> d / x.[1]); ifAny (d 1) (fun d -> -d * a / (x.[1] * x.[1])) ]
+        | Pow -> total [ ifAny d0 (fun d -> d * x.[1] * a.Pow(x.[1] - 1.0)); ifAny (d 1) (fun d -> d * out * a.Log()) ]
+        | Maximum | Minimum ->
+            let share k =
+                let mine, other = x.[k], x.[1 - k]
+                let wins = match op with Maximum -> mine.Gt other | _ -> mine.Lt other
+                asFloat wins out + asFloat (mine.Eq other) out * 0.5
+            total [ ifAny d0 (fun d -> d * share 0); ifAny (d 1) (fun d -> d * share 1) ]
+        | Where -> if isNull (d 1) && isNull (d 2) then null else x.[0].Where(orZero 1, orZero 2)
+        | Neg -> ifAny d0 (fun d -> -d)
+        | Exp -> unaryBy out
+        | Log -> ifAny d0 (fun d -> d / a)
+        | Log1p -> ifAny d0 (fun d -> d / (a + 1.0))
+        | Sqrt -> ifAny d0 (fun d -> d / (out * 2.0))
+        | Rsqrt -> ifAny d0 (fun d -> d * out.Pow(3.0) * -0.5)
+        | Abs -> ifAny d0 (fun d -> d * a.Sign())
+        | Sign -> ifAny d0 (fun d -> d * 0.0)
+        | Sin -> ifAny d0 (fun d -> d * a.Cos())
+        | Cos -> ifAny d0 (fun d -> -d * a.Sin())
+        | Tanh -> ifAny d0 (fun d -> d * (1.0 - out * out))
+        | Sigmoid -> ifAny d0 (fun d -> d * out * (1.0 - out))
+        | Erf -> ifAny d0 (fun d -> d * (-(a * a)).Exp() * (2.0 / sqrt Math.PI))
+        | Relu -> ifAny d0 (fun d -> mask (a.Gt 0.0) d)
+        | Gelu -> ifAny d0 (fun d -> d * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI))))
+        | Silu -> ifAny d0 (fun d -> let s = a.Sigmoid() in d * s * (1.0 + a * (1.0 - s)))
+        | LeakyRelu slope -> ifAny d0 (fun d -> a.Gt(0.0).Where(d, d * slope))
+        | Elu alpha -> ifAny d0 (fun d -> a.Gt(0.0).Where(d, d * (out + alpha)))
+        | Softplus(beta, threshold) -> ifAny d0 (fun d -> (a * beta).Gt(threshold).Where(d, d * (a * beta).Sigmoid()))
+        | Clamp(lo, hi) -> ifAny d0 (fun d -> mask (a.Ge(lo).LogicalAnd(a.Le hi)) d)
+        | Cast dtype -> ifAny d0 (fun d -> d.To dtype)
+        | Clone -> ifAny d0 (fun d -> d.Clone())
+        | Reshape shape -> ifAny d0 (fun d -> d.Reshape shape)
+        | Permute perm -> ifAny d0 (fun d -> d.Permute perm)
+        | Expand shape -> ifAny d0 (fun d -> d.Expand shape)
+        | Narrow(dim, start, length) -> ifAny d0 (fun d -> d.Narrow(dim, start, length))
+        | Pad(before, after, _) -> ifAny d0 (fun d -> Join.Pad(d, before, after, 0.0))
+        | Sum(dims, keepdim) -> ifAny d0 (fun d -> d.Sum(dims, keepdim))
+        | Mean(dims, keepdim) -> ifAny d0 (fun d -> d.Mean(dims, keepdim))
+        | Prod(dim, keepdim) ->
+            let dims = match dim with Some k -> [| k |] | None -> Array.init a.Dim id
+            ifAny d0 (fun d -> (prodGrad a (unreduce dims keepdim out) dim d).Sum(dims, keepdim))
+        | Extremum _ -> ifAny d0 (fun d -> let hit = asFloat (a.Eq out) out in (d * hit).Sum() / hit.Sum())
+        | ExtremumDim(_, dim, keepdim, indices) ->
+            ifAny d0 (fun d -> let picked = d.Gather(dim, unreduce [| dim |] keepdim indices) in if keepdim then picked else picked.Squeeze dim)
+        | Softmax dim -> ifAny d0 (fun d -> out * (d - (out * d).Sum(dim, true)))
+        | LogSoftmax dim -> ifAny d0 (fun d -> d - (out.Exp() * d).Sum(dim, true))
+        | MatMul _ -> total [ ifAny d0 (fun d -> d.MatMul x.[1]); ifAny (d 1) (fun d -> a.MatMul d) ]
+        | Cat(dim, _) -> if Array.forall isNull dx then null else Join.Cat(Array.init x.Length orZero, dim)
+        | Gather dim -> ifAny d0 (fun d -> d.Gather(dim, x.[1]))
+        | Scatter dim -> if isNull d0 && isNull (d 2) then null else (orZero 0).Scatter(dim, x.[1], orZero 2)
+        | ScatterAdd dim -> if isNull d0 && isNull (d 2) then null else (orZero 0).ScatterAdd(dim, x.[1], orZero 2)
+        | IndexSelect dim -> ifAny d0 (fun d -> d.IndexSelect(dim, x.[1]))
+        | IndexAdd dim -> if isNull d0 && isNull (d 2) then null else (orZero 0).IndexAdd(dim, x.[1], orZero 2)
+        | Unfold w -> ifAny d0 (fun d -> Functional.Unfold(d, w))
+        | Fold(w, c, h, ww) -> ifAny d0 (fun d -> Functional.Fold(d, w, c, h, ww))
+        | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]
+        | Custom f -> raise (InvalidOperationException(sprintf "%s has no forward rule; Transforms handles user functions" f.Name))
+    if isNull tangent || tangent.shape = out.shape then tangent else tangent.Expand(out.Shape)
+

@@ -93,14 +93,17 @@ type GradCheck =
             let analytic = differentiable |> Array.mapi (fun di j -> Array.fold2 (fun acc a b -> acc + a * b) 0.0 vjps.[di] v.[j]) |> Array.sum
             if not (GradCheck.Close(analytic, numeric, atol * float (max 1 m), rtol)) then
                 fail (sprintf "vjp/jvp identity failed (trial %d): <u, J v> by finite differences = %.10g, <J^T u, v> by the rules = %.10g" trial numeric analytic)
-            if differentiable.Length = 1 && y.RequiresGrad then
-                let j = differentiable.[0]
-                let others (x: Tensor) = xs |> Array.mapi (fun i t -> if i = j then x else t)
-                let _, tangent = jvp (fun x -> f.Invoke(others x)) xs.[j] (Create.FromArray(Array.copy v.[j], xs.[j].Shape, device = xs.[j].Device))
-                let analyticJv = GradCheck.Flat tangent
-                Array.iteri2 (fun r a n ->
-                    if not (GradCheck.Close(a, n, atol, rtol)) then
-                        fail (sprintf "jvp mismatch at output %d (trial %d): numerical %.10g, jvp %.10g" r trial n a)) analyticJv jv
+            // Forward mode: the jvp (JVP rules) against finite differences, and ⟨u, J·v⟩ from the
+            // jvp against ⟨Jᵀ·u, v⟩ from the vjp (JAX's check_vjp: the two rule columns agree).
+            let tangents = xs |> Array.mapi (fun i t -> if active.[i] then Create.FromArray(Array.copy v.[i], t.Shape, device = t.Device) else null)
+            let _, tangent = jvpMany (fun ins -> f.Invoke ins) xs tangents
+            let analyticJv = GradCheck.Flat tangent
+            Array.iteri2 (fun r a n ->
+                if not (GradCheck.Close(a, n, atol, rtol)) then
+                    fail (sprintf "jvp mismatch at output %d (trial %d): finite differences %.10g, JVP rules %.10g" r trial n a)) analyticJv jv
+            let forward = Array.fold2 (fun acc a b -> acc + a * b) 0.0 u analyticJv
+            if not (GradCheck.Close(analytic, forward, atol * float (max 1 m), rtol)) then
+                fail (sprintf "JVP and VJP rules disagree (trial %d): <u, J v> by the JVP rules = %.10g, <J^T u, v> by the VJP rules = %.10g" trial forward analytic)
         true
 
     /// Second-order check: GradCheck of x ↦ Jᵀ(x)·u for a fixed random u (grad of grad).

@@ -27,3 +27,23 @@ module GradMode =
     let enableGrad (f: unit -> 'T) : 'T =
         use _ = set true
         f ()
+
+/// Forward-mode levels: each jvp call perturbs its input under a level id of its own; a level is
+/// frozen (its tangents ignored) while the tangent of that level is being computed.
+module ForwardLevels =
+    let mutable private next = 0
+    let private frozenLevels = AsyncLocal<int list>()
+
+    /// A level id no other jvp call has.
+    let fresh () = Interlocked.Increment(&next)
+
+    /// True while `level`'s own tangent rule is running.
+    let isFrozen (level: int) =
+        let ls = frozenLevels.Value
+        not (isNull (box ls)) && List.contains level ls
+
+    /// Runs f with `level` frozen.
+    let frozen (level: int) (f: unit -> 'T) : 'T =
+        let previous = frozenLevels.Value
+        frozenLevels.Value <- level :: (if isNull (box previous) then [] else previous)
+        try f () finally frozenLevels.Value <- previous

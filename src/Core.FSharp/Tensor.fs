@@ -11,6 +11,8 @@ open System.Runtime.InteropServices
 type Tensor internal (storage: Storage, shape: int[], strides: int[], offset: int, node: Node, leafRequiresGrad: bool) =
     let mutable requiresGrad = leafRequiresGrad && isNull node
     let mutable grad: Tensor = null
+    // Forward-mode tangents, one per open jvp level that perturbs this value.
+    let mutable perturbations: struct (int * Tensor) list = []
 
     member internal _.storage = storage
     member internal _.shape = shape
@@ -19,6 +21,11 @@ type Tensor internal (storage: Storage, shape: int[], strides: int[], offset: in
     member internal _.node = node
     member internal _.strided = Strided(storage, shape, strides, offset)
     member internal _.backend = Backends.For storage.Device
+    member internal _.tangents with get () = perturbations and set v = perturbations <- v
+
+    /// The JVP column of the derivative table (installed by Derivatives.fs, which comes later in
+    /// compilation order): (op, inputs, output, input tangents or null) → output tangent or null.
+    static member val internal JvpRule: Func<Op, Tensor[], Tensor, Tensor[], Tensor> = null with get, set
 
     /// Size of each dimension (a copy).
     member _.Shape = Array.copy shape
@@ -282,11 +289,29 @@ and [<AbstractClass; Sealed>] internal Prim =
             track <- false
             for t in inputs do
                 if t.RequiresGrad then track <- true
-        if track then
-            let node = Node(op, inputs, inputs |> Array.map (fun t -> t.storage.Version))
-            node.OutputVersion <- storage.Version
-            Tensor(storage, shape, strides, offset, node, false)
-        else Tensor(storage, shape, strides, offset, null, false)
+        let out =
+            if track then
+                let node = Node(op, inputs, inputs |> Array.map (fun t -> t.storage.Version))
+                node.OutputVersion <- storage.Version
+                Tensor(storage, shape, strides, offset, node, false)
+            else Tensor(storage, shape, strides, offset, null, false)
+        let mutable perturbed = false
+        for t in inputs do
+            if not t.tangents.IsEmpty then perturbed <- true
+        if perturbed && storage.DType.IsFloating() then Prim.PushTangents(op, inputs, out)
+        out
+
+    /// Forward mode: the output's tangent at every open level that perturbs an input, by the
+    /// op's JVP rule. While a level's tangent is computed that level is frozen, so the rule's
+    /// own ops treat its values as constants (no perturbation confusion).
+    static member private PushTangents(op: Op, inputs: Tensor[], out: Tensor) =
+        let levels =
+            inputs |> Seq.collect (fun t -> t.tangents |> Seq.map (fun struct (l, _) -> l))
+            |> Seq.distinct |> Seq.filter (fun l -> not (ForwardLevels.isFrozen l)) |> Seq.toArray
+        for level in levels do
+            let dx = inputs |> Array.map (fun t -> t.tangents |> List.tryPick (fun struct (l, d) -> if l = level then Some d else None) |> Option.toObj)
+            let dout = ForwardLevels.frozen level (fun () -> Tensor.JvpRule.Invoke(op, inputs, out, dx))
+            if not (isNull dout) then out.tangents <- struct (level, dout) :: out.tangents
 
     /// A fresh contiguous result.
     static member Result(op: Op, inputs: Tensor[], storage: Storage, shape: int[]) =
