@@ -19,6 +19,27 @@ type Functional =
         | Reduction.Sum -> loss.Sum()
         | _ -> loss.Mean()
 
+    // ---- activations and linear maps, as torch.nn.functional spells them ----
+
+    static member Relu(x: Tensor) = x.Relu()
+    static member LeakyRelu(x: Tensor, [<Optional; DefaultParameterValue(0.01)>] negativeSlope: float) = x.LeakyRelu negativeSlope
+    static member Elu(x: Tensor, [<Optional; DefaultParameterValue(1.0)>] alpha: float) = x.Elu alpha
+    static member Gelu(x: Tensor) = x.Gelu()
+    static member Silu(x: Tensor) = x.Silu()
+    static member Sigmoid(x: Tensor) = x.Sigmoid()
+    static member Tanh(x: Tensor) = x.Tanh()
+    static member Softplus(x: Tensor, [<Optional; DefaultParameterValue(1.0)>] beta: float, [<Optional; DefaultParameterValue(20.0)>] threshold: float) = x.Softplus(beta, threshold)
+    static member Softmax(x: Tensor, dim: int) = x.Softmax dim
+    static member LogSoftmax(x: Tensor, dim: int) = x.LogSoftmax dim
+
+    /// x·Wᵀ + b (torch.nn.functional.linear); weight is (out, in), bias (out) or null.
+    static member Linear(input: Tensor, weight: Tensor, [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor) =
+        if weight.Dim <> 2 then Prim.Fail(sprintf "linear: weight must be 2-D (out_features, in_features), got %s" (Shape.show weight.shape))
+        if input.Dim = 0 || input.shape.[input.Dim - 1] <> weight.shape.[1] then
+            Prim.Fail(sprintf "linear: input has %d features but weight expects %d (input %s, weight %s)" (if input.Dim = 0 then 0 else input.shape.[input.Dim - 1]) weight.shape.[1] (Shape.show input.shape) (Shape.show weight.shape))
+        let y = input.MatMul(weight.T)
+        if isNull bias then y else y + bias
+
     /// im2col: sliding (kh, kw) blocks of an (N, C, H, W) input as columns of (N, C·kh·kw, L).
     static member Unfold(x: Tensor, window: Window2d) =
         if x.Dim <> 4 then Prim.Fail(sprintf "unfold: expected a 4-D (N, C, H, W) input, got shape %s" (Shape.show x.shape))
