@@ -1,4 +1,5 @@
 // The markdown table `compare` prints and writes (numbers in the invariant culture, set in Program).
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -16,6 +17,8 @@ static class Report
         sb.AppendLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · {CpuName()} · {Environment.ProcessorCount} cores · {RuntimeInformation.FrameworkDescription} · " +
             (torchThreads > 0 ? $"TorchSharp 0.107 (libtorch 2.10 CPU, {torchThreads} thread{(torchThreads == 1 ? "" : "s")})" : "TorchSharp **not available**") +
             $" · other processes kept {otherCores:F2} cores busy on average over the run.");
+        sb.AppendLine();
+        sb.AppendLine($"Hybrid float32 matmul (sgemm, gemm, Linear, and conv2d through im2col): {HybridKernels()}.");
         sb.AppendLine();
         sb.AppendLine(
             $"Median of {rounds} alternating rounds after warm-up, counting only samples during which other processes kept ≤ {Sample.MaxOtherCores} cores busy " +
@@ -52,6 +55,31 @@ static class Report
 
     static string Spread(List<double> xs) =>
         $"{(xs.Max() - xs.Min()) / Median(xs) * 100:F0} %";
+
+    /// Which matmul kernel Hybrid's CPU backend used: the packed Gemm (its micro-kernel and
+    /// thread cap, read by reflection since both are internal) when MatMul.cs routes to it, else
+    /// the reference kernel. The routing is read from the source tree this bench was built from.
+    static string HybridKernels()
+    {
+        Assembly? backends;
+        try { backends = Assembly.Load("Hybrid.Backends"); } catch (IOException) { backends = null; }
+        const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        var gemm = backends?.GetType("Hybrid.Cpu.Gemm");
+        var kernel = gemm?.GetProperty("Float32", Static)?.GetValue(null)?.ToString();
+        var threads = backends?.GetType("Hybrid.Cpu.CpuParallel")?.GetProperty("MaxThreads", Static)?.GetValue(null);
+        string? routed = null;
+        try
+        {
+            var src = Path.Combine(typeof(Report).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "ProjectDir").Value!,
+                "..", "src", "Backends", "Cpu", "MatMul.cs");
+            if (File.Exists(src)) routed = File.ReadAllText(src).Contains("Gemm.Compute") ? "yes" : "no";
+        }
+        catch (IOException) { }
+        if (gemm is null || routed == "no")
+            return "reference row-streaming kernel (MatMulKernel" + (routed == "no" ? "; MatMul.cs does not call Gemm" : "") + ")";
+        return $"packed Gemm (src/Backends/Cpu/Gemm.cs{(routed == "yes" ? ", called from MatMul.cs" : "")}), micro-kernel {kernel ?? "?"}" +
+            (threads is null ? "" : $", up to {threads} thread{(threads is 1 ? "" : "s")}");
+    }
 
     static string CpuName()
     {
