@@ -115,6 +115,60 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Fold(w, _, _, _), _ -> Functional.Unfold(g, w)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
+    | Lgamma, _ -> g * a.Digamma()
+    | Digamma, _ -> g * a.Polygamma 1
+    | Polygamma n, _ -> g * a.Polygamma(n + 1)
+    | Erfinv, _ -> g * (out * out).Exp() * (sqrt Math.PI / 2.0)
+    // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)
+    | LinalgInv, _ -> let yT = LinalgOps.mT out in -(yT.MatMul(g).MatMul(yT))                  // −A⁻ᵀ·g·A⁻ᵀ
+    | LinalgDet, _ -> g.Unsqueeze(-1).Unsqueeze(-1) * Linalg.DetGradient(a, out)                // g·det·A⁻ᵀ
+    | LinalgSlogDet, _ -> g.Unsqueeze(-1).Unsqueeze(-1) * LinalgOps.mT (Linalg.Inv a)           // g·A⁻ᵀ
+    | LinalgSolve, 0 -> -(Linalg.Solve(LinalgOps.mT a, g).MatMul(LinalgOps.mT out))             // −g_B·Xᵀ
+    | LinalgSolve, _ -> Linalg.Solve(LinalgOps.mT a, g)                                         // A⁻ᵀ·g
+    | LinalgCholesky, _ ->
+        // Murray (2016): L⁻ᵀ·Φ(Lᵀ·g)·L⁻¹, Φ = lower triangle with halved diagonal; symmetrized.
+        let linv = Linalg.Inv out
+        let ga = LinalgOps.mT(linv).MatMul(LinalgOps.phi (LinalgOps.mT(out).MatMul g)).MatMul(linv)
+        (ga + LinalgOps.mT ga) * 0.5
+    | LinalgQr, _ ->
+        // m ≥ n: (g_Q + Q·copyutl(M))·R⁻ᵀ with M = g_R·Rᵀ − Qᵀ·g_Q (copyutl: upper triangle mirrored).
+        // m < n: A = [A₁ | A₂], R = [R₁ | Qᵀ·A₂]: the square rule for A₁ with g_Q + A₂·g_R₂ᵀ, and Q·g_R₂.
+        let m, n = a.shape.[a.Dim - 2], a.shape.[a.Dim - 1]
+        let q, r = LinalgOps.unpackQr m n out
+        let gq, gr = LinalgOps.unpackQr m n g
+        let square (r: Tensor) (gq: Tensor) (gr: Tensor) =
+            let mm = gr.MatMul(LinalgOps.mT r) - LinalgOps.mT(q).MatMul gq
+            let nn = LinalgOps.triu 0 mm + LinalgOps.mT (LinalgOps.triu 1 mm)
+            (gq + q.MatMul nn).MatMul(LinalgOps.mT (Linalg.Inv r))
+        if m >= n then square r gq gr
+        else
+            let a2, gr2 = a.Narrow(-1, m, n - m), gr.Narrow(-1, m, n - m)
+            Join.Cat([| square (r.Narrow(-1, 0, m)) (gq + a2.MatMul(LinalgOps.mT gr2)) (gr.Narrow(-1, 0, m)); q.MatMul gr2 |], -1)
+    | LinalgSvd, _ ->
+        // Townsend (2016), F_ij = 1/(s_j² − s_i²):
+        // U·[(F∘(UᵀgU − gUᵀU))·S + diag(g_S) + S·(F∘(VᵀgV − gVᵀV))]·Vᵀ
+        //   + (I − UUᵀ)·gU·S⁻¹·Vᵀ + U·S⁻¹·gVᵀ·(I − VVᵀ)   (the last two vanish when U, V are square)
+        let m, n = a.shape.[a.Dim - 2], a.shape.[a.Dim - 1]
+        let k = min m n
+        let s, u, vh = LinalgOps.unpackSvd m n out
+        let gs, gu, gvh = LinalgOps.unpackSvd m n g
+        let v, gv = LinalgOps.mT vh, LinalgOps.mT gvh
+        let f = LinalgOps.gapInverse (s * s)
+        let j = f * (LinalgOps.mT(u).MatMul gu - LinalgOps.mT(gu).MatMul u)
+        let kk = f * (vh.MatMul gv - gvh.MatMul v)
+        let inner = j * s.Unsqueeze(-2) + LinalgOps.diagEmbed gs + s.Unsqueeze(-1) * kk
+        let sinv = 1.0 / s
+        let core = u.MatMul(inner).MatMul(vh)
+        let core = if m > k then core + ((gu - u.MatMul(LinalgOps.mT(u).MatMul gu)) * sinv.Unsqueeze(-2)).MatMul vh else core
+        if n > k then core + u.MatMul((gvh - gvh.MatMul(v).MatMul vh) * sinv.Unsqueeze(-1)) else core
+    | LinalgEigh, _ ->
+        // V·(diag(g_λ) + F∘(VᵀgV − gVᵀV)/2)·Vᵀ with F_ij = 1/(λ_j − λ_i) (symmetric by construction).
+        let n = a.shape.[a.Dim - 1]
+        let lam, v = LinalgOps.unpackEigh n out
+        let gl, gv = LinalgOps.unpackEigh n g
+        let vt = LinalgOps.mT v
+        let k = vt.MatMul gv
+        v.MatMul(LinalgOps.diagEmbed gl + (k - LinalgOps.mT k) * 0.5 * LinalgOps.gapInverse lam).MatMul(vt)
     | Custom f, k ->
         let grads = f.Backward g
         if isNull grads || grads.Length <> x.Length then
@@ -199,6 +253,61 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | Unfold w -> ifAny d0 (fun d -> Functional.Unfold(d, w))
         | Fold(w, c, h, ww) -> ifAny d0 (fun d -> Functional.Fold(d, w, c, h, ww))
         | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]
+        | Lgamma -> ifAny d0 (fun d -> d * a.Digamma())
+        | Digamma -> ifAny d0 (fun d -> d * a.Polygamma 1)
+        | Polygamma n -> ifAny d0 (fun d -> d * a.Polygamma(n + 1))
+        | Erfinv -> ifAny d0 (fun d -> d * (out * out).Exp() * (sqrt Math.PI / 2.0))
+        | LinalgInv -> ifAny d0 (fun d -> -(out.MatMul(d).MatMul(out)))                                  // −A⁻¹·dA·A⁻¹
+        | LinalgDet -> ifAny d0 (fun d -> (Linalg.DetGradient(a, out) * d).Sum([| -2; -1 |]))            // det·tr(A⁻¹dA)
+        | LinalgSlogDet -> ifAny d0 (fun d -> (LinalgOps.mT (Linalg.Inv a) * d).Sum([| -2; -1 |]))       // tr(A⁻¹dA)
+        | LinalgSolve ->                                                                                  // A⁻¹·(dB − dA·X)
+            ifAny (total [ d 1; ifAny d0 (fun d -> -(d.MatMul out)) ]) (fun rhs -> Linalg.Solve(a, rhs))
+        | LinalgCholesky ->                                                                               // L·Φ(L⁻¹·dA·L⁻ᵀ)
+            ifAny d0 (fun d -> let linv = Linalg.Inv out in out.MatMul(LinalgOps.phi (linv.MatMul(d).MatMul(LinalgOps.mT linv))))
+        | LinalgQr ->
+            // m ≥ n: X = Qᵀ·dA·R⁻¹ and C = T − Tᵀ with T the strict lower triangle of X (C = Qᵀ·dQ is
+            // skew, X − C is upper): dR = (X − C)·R, dQ = dA·R⁻¹ − Q·(X − C).
+            // m < n: the square rule on A₁, and dR₂ = dQᵀ·A₂ + Qᵀ·dA₂.
+            ifAny d0 (fun d ->
+                let m, n = a.shape.[a.Dim - 2], a.shape.[a.Dim - 1]
+                let batch = a.shape.[.. a.Dim - 3]
+                let q, r = LinalgOps.unpackQr m n out
+                let square (r: Tensor) (da: Tensor) =
+                    let rinv = Linalg.Inv r
+                    let xx = LinalgOps.mT(q).MatMul(da).MatMul(rinv)
+                    let t = LinalgOps.tril -1 xx
+                    let upper = xx - t + LinalgOps.mT t
+                    da.MatMul(rinv) - q.MatMul upper, upper.MatMul r
+                if m >= n then
+                    let dq, dr = square r d
+                    LinalgOps.pack batch [ dq; dr ]
+                else
+                    let dq, dr1 = square (r.Narrow(-1, 0, m)) (d.Narrow(-1, 0, m))
+                    let dr2 = LinalgOps.mT(dq).MatMul(a.Narrow(-1, m, n - m)) + LinalgOps.mT(q).MatMul(d.Narrow(-1, m, n - m))
+                    LinalgOps.pack batch [ dq; Join.Cat([| dr1; dr2 |], -1) ])
+        | LinalgSvd ->
+            // dP = Uᵀ·dA·V: dS = diag(dP), dU = U·(F∘(dP·S + S·dPᵀ)) + (I − UUᵀ)·dA·V·S⁻¹,
+            // dV = V·(F∘(S·dP + dPᵀ·S)) + (I − VVᵀ)·dAᵀ·U·S⁻¹, F_ij = 1/(s_j² − s_i²).
+            ifAny d0 (fun d ->
+                let m, n = a.shape.[a.Dim - 2], a.shape.[a.Dim - 1]
+                let k = min m n
+                let s, u, vh = LinalgOps.unpackSvd m n out
+                let v = LinalgOps.mT vh
+                let dp = LinalgOps.mT(u).MatMul(d).MatMul(v)
+                let f = LinalgOps.gapInverse (s * s)
+                let sinv = 1.0 / s
+                let du = u.MatMul(f * (dp * s.Unsqueeze(-2) + s.Unsqueeze(-1) * LinalgOps.mT dp))
+                let du = if m > k then du + (d.MatMul(v) - u.MatMul dp) * sinv.Unsqueeze(-2) else du
+                let dv = v.MatMul(f * (s.Unsqueeze(-1) * dp + LinalgOps.mT dp * s.Unsqueeze(-2)))
+                let dv = if n > k then dv + (LinalgOps.mT(d).MatMul(u) - v.MatMul(LinalgOps.mT dp)) * sinv.Unsqueeze(-2) else dv
+                LinalgOps.pack a.shape.[.. a.Dim - 3] [ LinalgOps.diagonal dp; du; LinalgOps.mT dv ])
+        | LinalgEigh ->
+            // K = Vᵀ·dA·V: dλ = diag(K), dV = V·(F∘K), F_ij = 1/(λ_j − λ_i).
+            ifAny d0 (fun d ->
+                let n = a.shape.[a.Dim - 1]
+                let lam, v = LinalgOps.unpackEigh n out
+                let k = LinalgOps.mT(v).MatMul(d).MatMul(v)
+                LinalgOps.pack a.shape.[.. a.Dim - 3] [ LinalgOps.diagonal k; v.MatMul(k * LinalgOps.gapInverse lam) ])
         | Custom f -> raise (InvalidOperationException(sprintf "%s has no forward rule; Transforms handles user functions" f.Name))
     if isNull tangent || tangent.shape = out.shape then tangent else tangent.Expand(out.Shape)
 

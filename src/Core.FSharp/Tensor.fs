@@ -194,6 +194,20 @@ and Op =
     | Fold of window: Window2d * channels: int * height: int * width: int
     // fused losses
     | BceWithLogits                                   // inputs: logits, target (unreduced)
+    // special functions (elementwise)
+    | Lgamma | Digamma | Erfinv
+    | Polygamma of n: int                             // n ≥ 1 (n = 0 is Digamma)
+    // torch.linalg, batched over leading dims. Ops with several results (QR, SVD, eigh) are
+    // one node whose output packs them flat along the last dim, read back through views
+    // (see Linalg.fs): a node has a single output, and the views route gradients into it.
+    | LinalgInv
+    | LinalgDet
+    | LinalgSlogDet                                   // the log |det| result; the sign is constant
+    | LinalgSolve                                     // inputs: A (…, n, n), B (…, n, k)
+    | LinalgCholesky                                  // lower factor
+    | LinalgQr                                        // packed (…, m·k + k·n): Q then R, k = min(m, n)
+    | LinalgSvd                                       // packed (…, k + m·k + k·n): S, U, Vh
+    | LinalgEigh                                      // packed (…, n + n·n): eigenvalues, eigenvectors
     | Custom of CustomFunction
 
     /// PyTorch's name of the node that records this op (grad_fn), e.g. "MulBackward0".
@@ -228,6 +242,15 @@ and Op =
         | IndexSelect _ -> "IndexSelectBackward0"
         | IndexAdd _ -> "IndexAddBackward0"
         | Cat _ -> "CatBackward0"
+        | Polygamma _ -> "PolygammaBackward0"
+        | LinalgInv -> "LinalgInvExBackward0"
+        | LinalgDet -> "LinalgDetBackward0"
+        | LinalgSlogDet -> "LinalgSlogdetBackward0"
+        | LinalgSolve -> "LinalgSolveExBackward0"
+        | LinalgCholesky -> "LinalgCholeskyExBackward0"
+        | LinalgQr -> "LinalgQrBackward0"
+        | LinalgSvd -> "LinalgSvdBackward0"
+        | LinalgEigh -> "LinalgEighBackward0"
         | simple -> (sprintf "%A" simple) + "Backward0"
 
     /// Whether the rule reads the values of input `i` (linear ops need only shapes), so an
@@ -237,12 +260,15 @@ and Op =
         | Add | Sub | Neg | Cast _ | Clone | Reshape _ | Permute _ | Expand _ | Narrow _ | Pad _
         | Sum _ | Mean _ | Cat _ | Unfold _ | Fold _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
         | Gather _ | IndexSelect _ | Scatter _ | ScatterAdd _ | IndexAdd _ -> i = 1
+        | Erfinv | LinalgInv | LinalgCholesky | LinalgSvd | LinalgEigh -> false
+        | LinalgSolve -> i = 0
         | _ -> true
 
     /// Whether the rule reads the op's own output.
     member op.ReadsOutput =
         match op with
         | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ | Elu _ | Pow | Prod _ | Extremum _ -> true
+        | Erfinv | LinalgInv | LinalgDet | LinalgSolve | LinalgCholesky | LinalgQr | LinalgSvd | LinalgEigh -> true
         | _ -> false
 
 /// One index of C#'s indexer: an integer, a System.Index (^1), a System.Range (1..3, ..),

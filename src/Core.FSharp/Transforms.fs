@@ -11,8 +11,8 @@ open System.Threading
 let private depth = AsyncLocal<int>()
 
 /// Runs f one nesting level deeper; at the outermost level, results are detached.
-let private nested (x: Tensor) (f: unit -> Tensor[]) =
-    let outer = depth.Value = 0 && not x.RequiresGrad && x.tangents.IsEmpty
+let private nestedMany (xs: Tensor[]) (f: unit -> Tensor[]) =
+    let outer = depth.Value = 0 && xs |> Array.forall (fun x -> not x.RequiresGrad && x.tangents.IsEmpty)
     depth.Value <- depth.Value + 1
     try
         use _ = GradMode.set true
@@ -20,6 +20,8 @@ let private nested (x: Tensor) (f: unit -> Tensor[]) =
         if outer then results |> Array.map (fun t -> if isNull t then t else t.Detach()) else results
     finally
         depth.Value <- depth.Value - 1
+
+let private nested (x: Tensor) (f: unit -> Tensor[]) = nestedMany [| x |] f
 
 /// A new tensor standing for x in one transform: differentiable w.r.t. itself, and still
 /// connected to x when x is tracked by an enclosing transform.
@@ -85,26 +87,29 @@ let jvpMany (f: Tensor[] -> Tensor) (xs: Tensor[]) (vs: Tensor[]) : Tensor * Ten
             invalidArg "v" (sprintf "jvp: tangent shape %s differs from input shape %s" (Shape.show v.Shape) (Shape.show x.Shape))) xs vs
     installForwardRules ()
     let level = ForwardLevels.fresh ()
-    let perturbed =
-        Array.map2 (fun (x: Tensor) (v: Tensor) ->
-            if isNull v then x
-            else
-                let xi = Prim.Reshape(x, x.Shape)
-                xi.tangents <- struct (level, v.To x.DType) :: xi.tangents
-                xi) xs vs
-    let y = f perturbed
-    let tangent =
-        match y.tangents |> List.tryPick (fun struct (l, d) -> if l = level then Some d else None) with
-        | Some d -> d
-        | None -> Create.Zeros(y.Shape, y.DType, y.Device)
-    // The level is closed: values leaving it carry no tangent of it.
+    // The level is closed on return: values leaving it carry no tangent of it.
     let close (t: Tensor) =
         if t.tangents |> List.exists (fun struct (l, _) -> l = level) then
             let c = Tensor(t.storage, t.shape, t.strides, t.offset, t.node, false)
             c.tangents <- t.tangents |> List.filter (fun struct (l, _) -> l <> level)
             c
         else t
-    close y, close tangent
+    let r =
+        nestedMany xs (fun () ->
+            let perturbed =
+                Array.map2 (fun (x: Tensor) (v: Tensor) ->
+                    if isNull v then x
+                    else
+                        let xi = Prim.Reshape(x, x.Shape)
+                        xi.tangents <- struct (level, v.To x.DType) :: xi.tangents
+                        xi) xs vs
+            let y = f perturbed
+            let tangent =
+                match y.tangents |> List.tryPick (fun struct (l, d) -> if l = level then Some d else None) with
+                | Some d -> d
+                | None -> Create.Zeros(y.Shape, y.DType, y.Device)
+            [| close y; close tangent |])
+    r.[0], r.[1]
 
 /// f(x) and the directional derivative J·v, in forward mode.
 let jvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor = jvpMany (fun xs -> f xs.[0]) [| x |] [| v |]

@@ -11,6 +11,7 @@ let allTests =
         DagProperty.tests
         Laws.tests
         TransformTests.tests
+        LinalgProperties.tests
     ]
 
 let private flat = lazy (Test.toTestCodeList allTests |> List.map (fun t -> String.concat "/" t.name, t.test) |> dict)

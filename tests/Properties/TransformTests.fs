@@ -42,6 +42,13 @@ let tests =
             let x, v = vec [ 0.5; -1.0 ], vec [ 1.0; 2.0 ]
             near (values ((hessian f x).MatMul v)) (hvp f x v)
         }
+        test "top-level transforms return plain values, without graph or tangents" {
+            let f (x: Tensor) = (x * x * x).Sum()
+            let x, v = vec [ 0.5; -1.0 ], vec [ 1.0; 2.0 ]
+            for r in [ hvp f x v; grad f x; hessian f x; snd (jvp (fun x -> x.Sin()) x v); jacobian (fun x -> x * x) x ] do
+                Expect.isNull r.GradFn "no grad_fn"
+                Expect.isFalse r.RequiresGrad "does not require grad"
+        }
         test "Siskind-Pearlmutter: d/dx [x * (d/dy (x + y))] at 1 is 1, not 2" {
             let result = grad (fun x -> x * grad (fun y -> x + y) (s 1.0)) (s 1.0)
             near [| 1.0 |] result
