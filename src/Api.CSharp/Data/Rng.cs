@@ -7,17 +7,8 @@ namespace Hybrid.Data;
 /// </summary>
 internal static class Rng
 {
-    /// <summary>SplitMix64 at a counter (the same function the CPU kernels use).</summary>
-    public static ulong Bits(ulong seed, ulong counter)
-    {
-        unchecked
-        {
-            var z = seed + (counter + 1) * 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
+    /// <summary>SplitMix64 at a counter: the very function the CPU kernels draw with.</summary>
+    public static ulong Bits(ulong seed, ulong counter) => Hybrid.Cpu.CounterRandom.Bits(seed, counter);
 
     /// <summary>64 random bits; advances the generator by one counter.</summary>
     public static ulong NextUInt64(Generator generator)
