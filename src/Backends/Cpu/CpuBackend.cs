@@ -1,10 +1,11 @@
 namespace Hybrid.Cpu;
 
 /// <summary>
-/// The reference CPU backend: single-threaded kernels over managed arrays. Each method
-/// dispatches once on the dtype to a generic kernel (the JIT specializes generics over value
-/// types, so the inner loops are as tight as hand-written ones); contiguous operands take
-/// flat, TensorPrimitives-vectorized paths and anything else a general strided walk.
+/// The reference CPU backend: kernels over managed arrays, single-threaded except the float
+/// matrix product (a packed GEMM on all cores: <c>Gemm</c>, scheduled by <c>CpuParallel</c>).
+/// Each method dispatches once on the dtype to a generic kernel (the JIT specializes generics
+/// over value types, so the inner loops are as tight as hand-written ones); contiguous
+/// operands take flat, TensorPrimitives-vectorized paths and anything else a general strided walk.
 /// </summary>
 public sealed class CpuBackend : IBackend
 {

@@ -5,7 +5,9 @@ using System.Runtime.InteropServices;
 namespace Hybrid.Cpu;
 
 /// <summary>
-/// Batched matrix product, single-threaded. Each row of C is built as a sum of rows of B
+/// Batched matrix product. Float32 and float64 go to the packed, multi-threaded
+/// <see cref="Gemm"/>; integer dtypes use the reference kernel below (single-threaded),
+/// which tests also use as the oracle. In it, each row of C is built as a sum of rows of B
 /// scaled by A's entries (C[i,:] += A[i,p]·B[p,:]), which streams B and C with unit stride and
 /// vectorizes with FMA; columns are processed in chunks that stay in L1 while p runs over k.
 /// </summary>
@@ -15,6 +17,15 @@ internal static class MatMulKernel
     const int ColumnChunk = 512;
 
     public static Storage Compute(Strided a, Strided b)
+    {
+        var dtype = DTypes.Promote(a.DType, b.DType);
+        if (dtype == DType.Float32) return Gemm.Compute<float>(Cast.As(a, dtype), Cast.As(b, dtype));
+        if (dtype == DType.Float64) return Gemm.Compute<double>(Cast.As(a, dtype), Cast.As(b, dtype));
+        return Reference(a, b);
+    }
+
+    /// <summary>The simple kernel, for every dtype: the oracle the packed one is tested against.</summary>
+    public static Storage Reference(Strided a, Strided b)
     {
         var dtype = DTypes.Promote(a.DType, b.DType);
         a = Cast.As(a, dtype);
