@@ -235,3 +235,30 @@ internal static class CpuParallel
         }
     }
 }
+
+/// <summary>
+/// A parallel loop over <c>count</c> independent items, claimed one at a time from a shared
+/// counter (so any team size gives the same per-item work; a result is deterministic as long
+/// as each item writes only its own outputs).
+/// </summary>
+internal sealed class ForJob(int count, Action<int> body) : ParallelJob
+{
+    int next;
+
+    public override void Execute(int worker, int workers)
+    {
+        for (int t; (t = Interlocked.Increment(ref next) - 1) < count;) body(t);
+    }
+
+    /// <summary>Runs body(0 … count−1), in parallel when <paramref name="work"/> deserves more than one worker.</summary>
+    public static void Run(int count, double work, Action<int> body)
+    {
+        var workers = Math.Min(CpuParallel.WorkersFor(work), count);
+        if (workers <= 1)
+        {
+            for (var t = 0; t < count; t++) body(t);
+            return;
+        }
+        CpuParallel.Run(new ForJob(count, body), workers);
+    }
+}

@@ -95,38 +95,159 @@ internal static class Reductions
 
     static void Reduce<T>(ReduceOp op, Strided x, Dims kept, Dims reduced, Storage o) where T : unmanaged, INumber<T>
     {
-        ReadOnlySpan<T> xs = Storages.Span<T>(x.Storage);
-        var os = Storages.Span<T>(o);
         switch (op)
         {
-            case ReduceOp.Sum: Reduce(xs, x.Offset, kept, reduced, os, new Sum<T>()); break;
-            case ReduceOp.Prod: Reduce(xs, x.Offset, kept, reduced, os, new Prod<T>()); break;
-            case ReduceOp.Max: Reduce(xs, x.Offset, kept, reduced, os, new Max<T>()); break;
-            case ReduceOp.Min: Reduce(xs, x.Offset, kept, reduced, os, new Min<T>()); break;
+            case ReduceOp.Sum: Reduce<T, Sum<T>>(x.Storage, x.Offset, kept, reduced, o, new Sum<T>()); break;
+            case ReduceOp.Prod: Reduce<T, Prod<T>>(x.Storage, x.Offset, kept, reduced, o, new Prod<T>()); break;
+            case ReduceOp.Max: Reduce<T, Max<T>>(x.Storage, x.Offset, kept, reduced, o, new Max<T>()); break;
+            case ReduceOp.Min: Reduce<T, Min<T>>(x.Storage, x.Offset, kept, reduced, o, new Min<T>()); break;
         }
     }
 
-    static void Reduce<T, TR>(ReadOnlySpan<T> x, int offset, Dims kept, Dims reduced, Span<T> o, TR r)
+    static void Reduce<T, TR>(Storage x, int offset, Dims kept, Dims reduced, Storage o, TR r)
         where T : unmanaged
         where TR : IReducer<T>
     {
-        if (reduced.InnermostStride() <= kept.InnermostStride()) ReduceBlocks(x, offset, kept, reduced, o, r);
-        else CombineSlices(x, offset, kept, reduced, o, r);
+        if (reduced.InnermostStride() <= kept.InnermostStride()) ReduceBlocks<T, TR>(x, offset, kept, reduced, o, r);
+        else CombineSlices<T, TR>(Storages.Span<T>(x), offset, kept, reduced, Storages.Span<T>(o), r);
     }
 
+    /// <summary>Chunks of <see cref="Block"/> elements per super-block (a power of two) in the parallel single-row path.</summary>
+    const int SuperChunks = 64;
+
     /// <summary>Each output element reduces its own block of x (a reduced dim is innermost).</summary>
-    static void ReduceBlocks<T, TR>(ReadOnlySpan<T> x, int offset, Dims kept, Dims reduced, Span<T> o, TR r)
+    /// <remarks>
+    /// Large problems run on <see cref="CpuParallel"/> without changing a single bit of the result:
+    /// with several outputs, each output is still reduced whole by one worker; with one output
+    /// whose block is one contiguous row, the row is cut into super-blocks of
+    /// <see cref="SuperChunks"/> chunks at fixed positions, and their results are combined by the
+    /// same binary counter, which yields exactly the serial pairwise tree (a full group of
+    /// 2^k chunks is a complete subtree of it).
+    /// </remarks>
+    static void ReduceBlocks<T, TR>(Storage xs, int offset, Dims kept, Dims reduced, Storage os, TR r)
         where T : unmanaged
         where TR : IReducer<T>
     {
-        var outer = new StridedLoop(kept.Shape, (kept.Strides, offset), (Storages.Contiguous(kept.Shape), 0));
         var block = new StridedLoop(reduced.Shape, (reduced.Strides, 0));
+        var outCount = Layout.Count(kept.Shape);
+        var blockCount = (double)block.Rows * block.Inner;
+        var work = blockCount * outCount;
+        if (CpuParallel.WorkersFor(work) > 1)
+        {
+            if (outCount == 1 && block.Rows == 1 && (block.InnerStrides[0] == 1 || block.Inner == 1))
+            {
+                Storages.Span<T>(os)[0] = ReduceRowParallel<T, TR>(xs, offset + block.Offsets[0], block.Inner, r);
+                return;
+            }
+            if (outCount > 1)
+            {
+                ReduceOutputsParallel<T, TR>(xs, offset, kept, reduced, os, r, blockCount);
+                return;
+            }
+        }
+        ReadOnlySpan<T> x = Storages.Span<T>(xs);
+        var ot = Storages.Span<T>(os);
+        var outer = new StridedLoop(kept.Shape, (kept.Strides, offset), (Storages.Contiguous(kept.Shape), 0));
         Span<T> levels = stackalloc T[32];
         for (var row = 0; row < outer.Rows; row++, outer.Advance())
         {
             int xo = outer.Offsets[0], oo = outer.Offsets[1], step = outer.InnerStrides[0];
-            for (var j = 0; j < outer.Inner; j++, xo += step) o[oo + j] = ReduceBlock(x, block, xo, r, levels);
+            for (var j = 0; j < outer.Inner; j++, xo += step) ot[oo + j] = ReduceBlock(x, block, xo, r, levels);
         }
+    }
+
+    /// <summary>Output elements in parallel, in fixed ranges; each is reduced by <see cref="ReduceBlock"/> as serially.</summary>
+    static void ReduceOutputsParallel<T, TR>(Storage xs, int offset, Dims kept, Dims reduced, Storage os, TR r, double blockCount)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        var outCount = Layout.Count(kept.Shape);
+        var per = (int)Math.Clamp(65536 / Math.Max(1, blockCount), 1, outCount);
+        var items = (outCount + per - 1) / per;
+        var keptShape = kept.Shape;
+        var keptStrides = kept.Strides;
+        ForJob.Run(items, blockCount * outCount, item =>
+        {
+            ReadOnlySpan<T> x = Storages.Span<T>(xs);
+            var ot = Storages.Span<T>(os);
+            var block = new StridedLoop(reduced.Shape, (reduced.Strides, 0));
+            Span<T> levels = stackalloc T[32];
+            int start = item * per, end = Math.Min(outCount, start + per);
+            for (var i = start; i < end; i++)
+            {
+                // Unravel output index i (row-major over the kept dims) into x's offset.
+                int xo = offset, rest = i;
+                for (var d = keptShape.Length - 1; d >= 0; d--)
+                {
+                    var size = keptShape[d];
+                    xo += rest % size * keptStrides[d];
+                    rest /= size;
+                }
+                ot[i] = ReduceBlock(x, block, xo, r, levels);
+            }
+        });
+    }
+
+    /// <summary>The reduction of one contiguous row of <paramref name="n"/> elements, bit-identical to <see cref="ReduceBlock"/>.</summary>
+    static T ReduceRowParallel<T, TR>(Storage xs, int start, int n, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        const int super = Block * SuperChunks;
+        var full = n / super;
+        var partials = new T[full];
+        ForJob.Run(full, n, s => partials[s] = ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + s * super, super), r, default, false));
+        // The tail (fewer than SuperChunks chunks) holds the lowest levels of the serial counter:
+        // its fold seeds the fold of the super-block levels above it.
+        var tail = n - full * super;
+        var hasTail = tail > 0;
+        var seed = hasTail ? ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + full * super, tail), r, default, false) : default;
+        Span<T> levels = stackalloc T[32];
+        var count = 0;
+        foreach (var p in partials) Push(levels, ref count, p, r);
+        return Fold(levels, count, seed, hasTail, r);
+    }
+
+    /// <summary>The reduction of a non-empty contiguous row in chunks of <see cref="Block"/>, combined pairwise.</summary>
+    static T ReduceRow<T, TR>(ReadOnlySpan<T> x, TR r, T seed, bool hasSeed)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        Span<T> levels = stackalloc T[32];
+        var count = 0;
+        for (var c = 0; c < x.Length; c += Block) Push(levels, ref count, r.Row(x.Slice(c, Math.Min(Block, x.Length - c))), r);
+        return Fold(levels, count, seed, hasSeed, r);
+    }
+
+    /// <summary>
+    /// Pushes a partial result onto a binary counter: levels[l] holds the combination of 2^l
+    /// partial results while bit l of count is set, and pushing merges equal-sized neighbours, so
+    /// the error of a float sum grows with log(#partials) rather than #partials.
+    /// </summary>
+    static void Push<T, TR>(Span<T> levels, ref int count, T partial, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        var level = 0;
+        for (var bits = count; (bits & 1) != 0; bits >>= 1, level++) partial = r.Combine(levels[level], partial);
+        levels[level] = partial;
+        count++;
+    }
+
+    /// <summary>Folds the remaining levels, smallest (latest) first, onto <paramref name="seed"/> (a later partial) if any.</summary>
+    static T Fold<T, TR>(Span<T> levels, int count, T seed, bool hasSeed, TR r)
+        where T : unmanaged
+        where TR : IReducer<T>
+    {
+        var result = seed;
+        var any = hasSeed;
+        for (var level = 0; count >> level != 0; level++)
+        {
+            if (((count >> level) & 1) == 0) continue;
+            result = any ? r.Combine(levels[level], result) : levels[level];
+            any = true;
+        }
+        return result;
     }
 
     /// <summary>Reduces the block at <paramref name="start"/>; partial results combine pairwise.</summary>
@@ -134,9 +255,6 @@ internal static class Reductions
         where T : unmanaged
         where TR : IReducer<T>
     {
-        // levels[l] holds the combination of 2^l partial results while bit l of count is set,
-        // like a binary counter: pushing a partial merges equal-sized neighbours, so the error of
-        // a float sum grows with log(#partials) rather than #partials.
         var count = 0;
         block.Reset(start);
         int n = block.Inner, step = block.InnerStrides[0];
@@ -154,22 +272,10 @@ internal static class Reductions
                     partial = x[i];
                     for (var j = 1; j < len; j++) partial = r.Combine(partial, x[i += step]);
                 }
-                var level = 0;
-                for (var bits = count; (bits & 1) != 0; bits >>= 1, level++) partial = r.Combine(levels[level], partial);
-                levels[level] = partial;
-                count++;
+                Push(levels, ref count, partial, r);
             }
         }
-        // Fold the remaining levels, smallest (latest) first.
-        T result = default;
-        var any = false;
-        for (var level = 0; count >> level != 0; level++)
-        {
-            if (((count >> level) & 1) == 0) continue;
-            result = any ? r.Combine(levels[level], result) : levels[level];
-            any = true;
-        }
-        return result;
+        return Fold(levels, count, default!, false, r);
     }
 
     /// <summary>Combines whole kept slices of x elementwise into the output (a kept dim is innermost).</summary>

@@ -14,11 +14,56 @@ internal static class SoftmaxKernel
         var o = Storages.Allocate(x.DType, x.Count);
         switch (x.DType)
         {
-            case DType.Float32: Lanes(x, dim, log, Storages.Span<float>(o)); break;
-            case DType.Float64: Lanes(x, dim, log, Storages.Span<double>(o)); break;
+            case DType.Float32: if (!ParallelLanes<float>(x, dim, log, o)) Lanes(x, dim, log, Storages.Span<float>(o)); break;
+            case DType.Float64: if (!ParallelLanes<double>(x, dim, log, o)) Lanes(x, dim, log, Storages.Span<double>(o)); break;
             default: throw Storages.Unsupported(log ? "log_softmax" : "softmax", x.DType);
         }
         return o;
+    }
+
+    /// <summary>
+    /// Contiguous lanes of a large input run on <see cref="CpuParallel"/>, in fixed groups of lanes;
+    /// each lane is computed exactly as <see cref="Lanes"/> would, so results don't depend on the
+    /// thread count. Returns false (nothing done) when the lanes aren't contiguous or the input is small.
+    /// </summary>
+    static bool ParallelLanes<T>(Strided xv, int dim, bool log, Storage os) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var count = xv.Count;
+        int size = xv.Shape[dim];
+        if (count == 0 || xv.Strides[dim] != 1 && size > 1) return false;
+        var outStrides = Storages.Contiguous(xv.Shape);
+        if (outStrides[dim] != 1 && size > 1) return false;
+        // Exp dominates: count it as a few units of work per element.
+        var work = 8.0 * count;
+        if (CpuParallel.WorkersFor(work) <= 1) return false;
+        var shape = Storages.Without(xv.Shape, dim);
+        var xStrides = Storages.Without(xv.Strides, dim);
+        var oStrides = Storages.Without(outStrides, dim);
+        var lanes = count / size;
+        var per = Math.Max(1, 16384 / size);
+        var items = (lanes + per - 1) / per;
+        var xs = xv.Storage;
+        var offset = xv.Offset;
+        ForJob.Run(items, work, item =>
+        {
+            ReadOnlySpan<T> x = Storages.Span<T>(xs);
+            var o = Storages.Span<T>(os);
+            var scratch = new T[size];
+            int start = item * per, end = Math.Min(lanes, start + per);
+            for (var i = start; i < end; i++)
+            {
+                int xo = offset, oo = 0, rest = i;
+                for (var d = shape.Length - 1; d >= 0; d--)
+                {
+                    var k = rest % shape[d];
+                    rest /= shape[d];
+                    xo += k * xStrides[d];
+                    oo += k * oStrides[d];
+                }
+                Lane(x.Slice(xo, size), o.Slice(oo, size), scratch, log);
+            }
+        });
+        return true;
     }
 
     static void Lanes<T>(Strided xv, int dim, bool log, Span<T> o) where T : unmanaged, IFloatingPointIeee754<T>

@@ -13,6 +13,13 @@ internal static class Window
     public static Storage Unfold(Strided x, Window2d w)
     {
         var g = new Geometry(w, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
+        if (x.DType is DType.Float32 or DType.Float64 && x.Strides[3] == 1 && w.StrideW == 1 && w.DilationW == 1)
+        {
+            var fast = Storages.Allocate(x.DType, Layout.Count([g.N, g.C * g.K, g.L]));
+            if (x.DType == DType.Float32) UnfoldRows<float>(x, g, fast);
+            else UnfoldRows<double>(x, g, fast);
+            return fast;
+        }
         // Zeroed: padding positions are simply never written.
         var o = Storages.Allocate(x.DType, Layout.Count([g.N, g.C * g.K, g.L]), zeroed: true);
         switch (x.DType)
@@ -97,6 +104,45 @@ internal static class Window
                 for (var ow = lo; ow < hi; ow++) o[oi + ow] = x[xi + ow * step * sw];
             }
         }
+    }
+
+    /// <summary>
+    /// Unfold when the input's rows are contiguous and the window moves one pixel at a time along
+    /// them: every output row segment is a copy of an input row segment, with zeros (written
+    /// here: the output is not pre-zeroed) where the window hangs over the padding. Channel
+    /// planes (n, c) are independent and run on <see cref="CpuParallel"/> when the output is large.
+    /// </summary>
+    static void UnfoldRows<T>(Strided xv, Geometry g, Storage os) where T : unmanaged
+    {
+        var xs = xv.Storage;
+        int offset = xv.Offset, sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
+        var planes = g.N * g.C;
+        ForJob.Run(planes, (double)planes * g.K * g.L, plane =>
+        {
+            ReadOnlySpan<T> x = Storages.Span<T>(xs);
+            var o = Storages.Span<T>(os);
+            int n = plane / g.C, c = plane % g.C;
+            var xPlane = offset + n * sn + c * sc;
+            for (var ki = 0; ki < g.W.KernelH; ki++)
+            for (var kj = 0; kj < g.W.KernelW; kj++)
+            {
+                var row = (plane * g.K + ki * g.W.KernelW + kj) * g.L;
+                var (lo, hi) = g.Columns(kj, out var shift);
+                for (var oh = 0; oh < g.OutH; oh++)
+                {
+                    var dest = o.Slice(row + oh * g.OutW, g.OutW);
+                    var ih = g.Ih(oh, ki);
+                    if ((uint)ih >= (uint)g.H || lo >= hi)
+                    {
+                        dest.Clear();
+                        continue;
+                    }
+                    dest[..lo].Clear();
+                    x.Slice(xPlane + ih * sh + shift + lo, hi - lo).CopyTo(dest[lo..hi]);
+                    dest[hi..].Clear();
+                }
+            }
+        });
     }
 
     static void Fold<T>(Strided cv, Geometry g, Storage os) where T : unmanaged, INumber<T>
