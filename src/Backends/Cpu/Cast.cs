@@ -49,6 +49,8 @@ internal static class Cast
     public static Storage Copy(Strided x, DType dtype)
     {
         var o = Storages.Allocate(dtype, x.Count);
+        if (dtype == DType.Float32 && x.DType == DType.Float32 && TryTransposed(Storages.Span<float>(x.Storage), x, Storages.Span<float>(o)))
+            return o;
         switch (x.DType)
         {
             case DType.Float32: From(Storages.Span<float>(x.Storage), x, o); break;
@@ -60,6 +62,32 @@ internal static class Cast
             default: throw Storages.Unsupported("copy", x.DType);
         }
         return o;
+    }
+
+    /// <summary>
+    /// A 2-D view whose first dimension has stride 1 (a transposed matrix, such as the gradient
+    /// of a Linear weight) copied tile by tile, so both sides stay in cache; false for any other view.
+    /// </summary>
+    static bool TryTransposed(ReadOnlySpan<float> x, Strided xv, Span<float> o)
+    {
+        if (xv.Shape.Length != 2 || xv.Strides[0] != 1) return false;
+        int rows = xv.Shape[0], cols = xv.Shape[1], s1 = xv.Strides[1], off = xv.Offset;
+        if (rows < 2 || cols < 2 || s1 < rows) return false;
+        const int B = 32;
+        for (int i0 = 0; i0 < rows; i0 += B)
+        {
+            int i1 = Math.Min(i0 + B, rows);
+            for (int j0 = 0; j0 < cols; j0 += B)
+            {
+                int j1 = Math.Min(j0 + B, cols);
+                for (int i = i0; i < i1; i++)
+                {
+                    var orow = o.Slice(i * cols, cols);
+                    for (int j = j0, s = off + i + j0 * s1; j < j1; j++, s += s1) orow[j] = x[s];
+                }
+            }
+        }
+        return true;
     }
 
     static void From<TIn>(ReadOnlySpan<TIn> x, Strided xv, Storage o) where TIn : unmanaged, INumberBase<TIn>
