@@ -21,7 +21,7 @@ public static class Init
     public static (int FanIn, int FanOut) CalculateFans(Tensor tensor)
     {
         if (tensor.Dim < 2)
-            throw new ArgumentException($"Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape ({string.Join(", ", tensor.Shape)}))");
+            throw new ArgumentException($"Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape {LayerText.Shape(tensor.Shape)})");
         var receptive = tensor.Shape.Skip(2).Aggregate(1, (a, b) => a * b);
         return (tensor.Shape[1] * receptive, tensor.Shape[0] * receptive);
     }

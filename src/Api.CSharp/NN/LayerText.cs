@@ -4,7 +4,7 @@ namespace Hybrid.NN;
 internal static class LayerText
 {
     /// <summary>"(2, 3, 4)": a shape in a message.</summary>
-    public static string Shape(int[] shape) => "(" + string.Join(", ", shape) + ")";
+    public static string Shape(int[] shape) => Hybrid.Shape.show(shape);
 
     /// <summary>A Python tuple: "(10,)" for one element, "(2, 3)" otherwise.</summary>
     public static string Tuple(int[] values) =>

@@ -35,7 +35,7 @@ public sealed class Linear : Module
     public override Tensor Forward(Tensor input)
     {
         if (input.Dim == 0 || input.Shape[^1] != InFeatures)
-            throw new ArgumentException($"Linear(in_features={InFeatures}): input has {(input.Dim == 0 ? 0 : input.Shape[^1])} features (input shape ({string.Join(", ", input.Shape)}))");
+            throw new ArgumentException($"Linear(in_features={InFeatures}): input has {(input.Dim == 0 ? 0 : input.Shape[^1])} features (input shape {LayerText.Shape(input.Shape)})");
         var y = input.MatMul(weight.T);
         return bias is null ? y : y + bias;
     }

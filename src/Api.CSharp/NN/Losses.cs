@@ -25,7 +25,7 @@ public abstract class Loss(Reduction reduction) : Module
     protected void SameShape(Tensor input, Tensor target)
     {
         if (!input.Shape.SequenceEqual(target.Shape))
-            throw new ArgumentException($"{GetType().Name}: input shape ({string.Join(", ", input.Shape)}) and target shape ({string.Join(", ", target.Shape)}) must be the same");
+            throw new ArgumentException($"{GetType().Name}: input shape {LayerText.Shape(input.Shape)} and target shape {LayerText.Shape(target.Shape)} must be the same");
     }
 
     protected override string ExtraRepr() => "";
@@ -79,7 +79,7 @@ public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction 
     public override Tensor Forward(Tensor input, Tensor target)
     {
         if (input.Dim != 2 && input.Dim != 1)
-            throw new ArgumentException($"CrossEntropyLoss: expected input of shape (N, C) or (C), got ({string.Join(", ", input.Shape)})");
+            throw new ArgumentException($"CrossEntropyLoss: expected input of shape (N, C) or (C), got {LayerText.Shape(input.Shape)}");
         if (labelSmoothing < 0 || labelSmoothing > 1)
             throw new ArgumentException($"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
         var x = input.Dim == 1 ? input.Unsqueeze(0) : input;
@@ -90,7 +90,7 @@ public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction 
             // Probabilities: −Σ_c w_c·q_c·log p_c, with q smoothed towards uniform.
             var t = target.Dim == 1 ? target.Unsqueeze(0) : target;
             if (!t.Shape.SequenceEqual(x.Shape))
-                throw new ArgumentException($"CrossEntropyLoss: probability target shape ({string.Join(", ", target.Shape)}) must match input shape ({string.Join(", ", input.Shape)})");
+                throw new ArgumentException($"CrossEntropyLoss: probability target shape {LayerText.Shape(target.Shape)} must match input shape {LayerText.Shape(input.Shape)}");
             var q = labelSmoothing > 0 ? t * (1 - labelSmoothing) + labelSmoothing / classes : t;
             var weighted = weight is null ? logp : logp * weight;
             var perSample = -(q * weighted).Sum(1);

@@ -35,7 +35,7 @@ public abstract partial class Module
         {
             if (!state.TryGetValue(key, out var source)) continue;
             if (!source.Shape.SequenceEqual(target.Shape))
-                throw new ArgumentException($"Error(s) in loading state_dict for {GetType().Name}: size mismatch for {key}: copying a param with shape ({string.Join(", ", source.Shape)}) from checkpoint, the shape in current model is ({string.Join(", ", target.Shape)}).");
+                throw new ArgumentException($"Error(s) in loading state_dict for {GetType().Name}: size mismatch for {key}: copying a param with shape {LayerText.Shape(source.Shape)} from checkpoint, the shape in current model is {LayerText.Shape(target.Shape)}.");
             using (Torch.NoGrad()) target.Copy_(source);
         }
     }

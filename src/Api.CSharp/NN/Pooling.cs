@@ -34,7 +34,7 @@ public sealed class MaxPool1d(int kernelSize, int? stride = null, int padding = 
     public override Tensor Forward(Tensor input)
     {
         if (input.Dim != 3 && input.Dim != 2)
-            throw new ArgumentException($"MaxPool1d: expected 2D or 3D input (N, C, L), got ({string.Join(", ", input.Shape)})");
+            throw new ArgumentException($"MaxPool1d: expected 2D or 3D input (N, C, L), got {LayerText.Shape(input.Shape)}");
         if (KernelSize <= 0 || Stride <= 0 || Padding < 0 || 2 * Padding > KernelSize)
             throw new ArgumentException($"MaxPool1d: pad should be at most half of kernel size, got padding={Padding}, kernel_size={KernelSize}");
         var x = input.Dim == 3 ? input : input.Unsqueeze(0);
@@ -62,7 +62,7 @@ public sealed class AdaptiveAvgPool2d(int outputHeight, int outputWidth) : Modul
     public override Tensor Forward(Tensor input)
     {
         if (input.Dim != 3 && input.Dim != 4)
-            throw new ArgumentException($"AdaptiveAvgPool2d: expected 3D or 4D input, got ({string.Join(", ", input.Shape)})");
+            throw new ArgumentException($"AdaptiveAvgPool2d: expected 3D or 4D input, got {LayerText.Shape(input.Shape)}");
         var (h, w) = (input.Shape[^2], input.Shape[^1]);
         // Region i spans [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), as PyTorch.
         var rows = new Tensor[OutputHeight];
