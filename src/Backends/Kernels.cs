@@ -163,7 +163,19 @@ public interface IBackend
 
     /// <summary>col2im, the adjoint of <see cref="Unfold"/>: cols is (N, C·kh·kw, L); overlapping entries add into (N, C, H, W).</summary>
     Storage Fold(Strided cols, Window2d window, int channels, int height, int width);
+
+    /// <summary>
+    /// Optional fused optimizer kernel: one SGD step written into <paramref name="param"/> in
+    /// place (PyTorch's update, momentum buffer <paramref name="momentumBuffer"/> or none on the
+    /// first step; the new buffer, when momentum is on, is a fresh storage). Returns false when
+    /// the backend has no fused path for these operands; the caller then computes the step
+    /// with ordinary ops. Never bumps versions: the caller does.
+    /// </summary>
+    bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer);
 }
+
+/// <summary>The hyper-parameters of one torch.optim.SGD step.</summary>
+public readonly record struct SgdOptions(double Lr, double Momentum, double Dampening, bool Nesterov, double WeightDecay, bool Maximize);
 
 /// <summary>The backend of each device type; a new backend (GPU, test double) plugs in here.</summary>
 public static class Backends

@@ -1,5 +1,3 @@
-using System.Numerics;
-using Hybrid.Cpu;
 using Hybrid.NN;
 
 namespace Hybrid.Optim;
@@ -56,7 +54,7 @@ public class SGD : Optimizer
         var maximize = group.GetBool("maximize");
         foreach (var (p, grad) in WithGrad(group))
         {
-            if (FusedStep(p, grad, momentum != 0 ? StateOf(p) : null, lr, momentum, dampening, nesterov, weightDecay, maximize))
+            if (FusedStep(p, grad, momentum != 0 ? StateOf(p) : null, new SgdOptions(lr, momentum, dampening, nesterov, weightDecay, maximize)))
                 continue;
             var d = TensorMath.EffectiveGrad(grad, p, maximize, weightDecay);
             if (momentum != 0)
@@ -75,94 +73,16 @@ public class SGD : Optimizer
     }
 
     /// <summary>
-    /// The update above in one pass, for contiguous float32 CPU tensors: the same float32
-    /// operations in the same order (so bit-identical results), without the temporaries. The
-    /// momentum buffer is still a fresh tensor each step, as out of place. False when it does
-    /// not apply (other dtypes or devices, strided or overlapping tensors).
+    /// The update above as one backend kernel when the device offers it for these operands
+    /// (bit-identical results); false sends the caller down the general path.
     /// </summary>
-    static bool FusedStep(Parameter p, Tensor grad, Dictionary<string, object>? state, double lr, double momentum,
-                          double dampening, bool nesterov, double weightDecay, bool maximize)
+    static bool FusedStep(Parameter p, Tensor grad, Dictionary<string, object>? state, SgdOptions options)
     {
-        if (p.storage is not CpuStorage<float> ps || grad.storage is not CpuStorage<float> gs) return false;
-        if (!p.IsContiguous || !grad.IsContiguous || !p.shape.AsSpan().SequenceEqual(grad.shape)) return false;
-        if (ReferenceEquals(ps, gs)) return false;
-        int n = Layout.Count(p.shape);
-        CpuStorage<float>? bs = null;
-        Tensor? oldBuf = null;
-        if (state is not null && state.TryGetValue("momentum_buffer", out var o))
-        {
-            oldBuf = o as Tensor;
-            if (oldBuf is null || oldBuf.storage is not CpuStorage<float> b || !oldBuf.IsContiguous
-                || !oldBuf.shape.AsSpan().SequenceEqual(p.shape) || ReferenceEquals(b, ps)) return false;
-            bs = b;
-        }
-        var pv = ps.Data.AsSpan(p.offset, n);
-        var gv = gs.Data.AsSpan(grad.offset, n);
-        float lrf = (float)lr, wdf = (float)weightDecay, mf = (float)momentum, df = (float)(1 - dampening);
-        if (state is null)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                float g = maximize ? -gv[i] : gv[i];
-                if (weightDecay != 0) g += pv[i] * wdf;
-                pv[i] -= g * lrf;
-            }
-        }
-        else
-        {
-            var nb = Storages.Uninitialized<float>(n);
-            if (bs is null)
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    float g = maximize ? -gv[i] : gv[i];
-                    if (weightDecay != 0) g += pv[i] * wdf;
-                    nb[i] = g;
-                    float d = nesterov ? g + g * mf : g;
-                    pv[i] -= d * lrf;
-                }
-            }
-            else
-            {
-                var bv = bs.Data.AsSpan(oldBuf!.offset, n);
-                if (!maximize && weightDecay == 0 && !nesterov)
-                    PlainMomentum(pv, gv, bv, nb, mf, df, lrf);
-                else
-                    for (int i = 0; i < n; i++)
-                    {
-                        float g = maximize ? -gv[i] : gv[i];
-                        if (weightDecay != 0) g += pv[i] * wdf;
-                        float b = bv[i] * mf + g * df;
-                        nb[i] = b;
-                        float d = nesterov ? g + b * mf : b;
-                        pv[i] -= d * lrf;
-                    }
-            }
-            state["momentum_buffer"] = Prim.Plain(new CpuStorage<float>(nb), p.Shape);
-        }
-        ps.MarkWritten("Copy_");
+        Strided? buffer = state is not null && state.TryGetValue("momentum_buffer", out var o) && o is Tensor b ? b.strided : null;
+        if (state is not null && state.ContainsKey("momentum_buffer") && buffer is null) return false;
+        if (!p.backend.TrySgdStep(p.strided, grad.strided, buffer, options, out var newBuffer)) return false;
+        if (newBuffer is not null) state!["momentum_buffer"] = Prim.Plain(newBuffer, p.Shape);
+        p.storage.MarkWritten("SGD.Step");
         return true;
-    }
-
-    /// <summary>b′ = b·m + g·(1 − dampening); p −= b′·lr, vectorized (each lane the same float32 ops).</summary>
-    static void PlainMomentum(Span<float> p, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<float> nb, float m, float df, float lr)
-    {
-        int n = p.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vm = new Vector<float>(m); var vd = new Vector<float>(df); var vl = new Vector<float>(lr);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var bb = new Vector<float>(b.Slice(i)) * vm + new Vector<float>(g.Slice(i)) * vd;
-                bb.CopyTo(nb.Slice(i));
-                (new Vector<float>(p.Slice(i)) - bb * vl).CopyTo(p.Slice(i));
-            }
-        }
-        for (; i < n; i++)
-        {
-            float bb = b[i] * m + g[i] * df;
-            nb[i] = bb;
-            p[i] -= bb * lr;
-        }
     }
 }

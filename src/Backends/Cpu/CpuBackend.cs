@@ -156,4 +156,8 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public Storage Fold(Strided cols, Window2d window, int channels, int height, int width) =>
         Window.Fold(cols, window, channels, height, width);
+
+    /// <inheritdoc />
+    public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer) =>
+        SgdKernel.TryStep(param, grad, momentumBuffer, options, out newMomentumBuffer);
 }

@@ -71,4 +71,11 @@ internal sealed class ForeignDeviceBackend : IBackend
     public Storage Softmax(Strided x, int dim, bool log) => W(Cpu.Softmax(U(x), dim, log));
     public Storage Unfold(Strided x, Window2d window) => W(Cpu.Unfold(U(x), window));
     public Storage Fold(Strided cols, Window2d window, int channels, int height, int width) => W(Cpu.Fold(U(cols), window, channels, height, width));
+
+    // No fused optimizer kernel on this device: SGD must take the general path.
+    public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer)
+    {
+        newMomentumBuffer = null;
+        return false;
+    }
 }
