@@ -41,9 +41,42 @@ let private invert (perm: int[]) =
     perm |> Array.iteri (fun i p -> inv.[p] <- i)
     inv
 
+/// Elementwise ops of one operand: the map t ↦ f′(a)·t. Their Jacobian is diagonal, so this
+/// one map is both the VJP (t = g) and the JVP (t = dx), and each slope is stated once.
+let private slope (op: Op) (a: Tensor) (out: Tensor) : (Tensor -> Tensor) option =
+    match op with
+    | Neg -> Some(fun t -> -t)
+    | Exp -> Some(fun t -> t * out)
+    | Log -> Some(fun t -> t / a)
+    | Log1p -> Some(fun t -> t / (a + 1.0))
+    | Sqrt -> Some(fun t -> t / (out * 2.0))
+    | Rsqrt -> Some(fun t -> t * out.Pow(3.0) * -0.5)
+    | Abs -> Some(fun t -> t * a.Sign())
+    | Sign -> Some(fun t -> t * 0.0)
+    | Sin -> Some(fun t -> t * a.Cos())
+    | Cos -> Some(fun t -> -t * a.Sin())
+    | Tanh -> Some(fun t -> t * (1.0 - out * out))
+    | Sigmoid -> Some(fun t -> t * out * (1.0 - out))
+    | Erf -> Some(fun t -> t * (-(a * a)).Exp() * (2.0 / sqrt Math.PI))
+    | Relu -> Some(fun t -> mask (a.Gt 0.0) t)
+    | Gelu -> Some(fun t -> t * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI))))
+    | Silu -> Some(fun t -> let s = a.Sigmoid() in t * s * (1.0 + a * (1.0 - s)))
+    | LeakyRelu negativeSlope -> Some(fun t -> a.Gt(0.0).Where(t, t * negativeSlope))
+    | Elu alpha -> Some(fun t -> a.Gt(0.0).Where(t, t * (out + alpha)))
+    | Softplus(beta, threshold) -> Some(fun t -> (a * beta).Gt(threshold).Where(t, t * (a * beta).Sigmoid()))
+    | Clamp(lo, hi) -> Some(fun t -> mask (a.Ge(lo).LogicalAnd(a.Le hi)) t)
+    | Lgamma -> Some(fun t -> t * a.Digamma())
+    | Digamma -> Some(fun t -> t * a.Polygamma 1)
+    | Polygamma n -> Some(fun t -> t * a.Polygamma(n + 1))
+    | Erfinv -> Some(fun t -> t * (out * out).Exp() * (sqrt Math.PI / 2.0))
+    | _ -> None
+
 /// ∂L/∂x.[i] given g = ∂L/∂out.
 let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     let a = x.[0]
+    match slope op a out with
+    | Some scale -> scale g
+    | None ->
     match op, i with
     | Add, _ -> g
     | Sub, 0 -> g
@@ -60,26 +93,6 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         g * (asFloat wins g + asFloat (mine.Eq other) g * 0.5)
     | Where, 1 -> mask x.[0] g
     | Where, _ -> x.[0].Where(scalar 0.0 g, g)
-    | Neg, _ -> -g
-    | Exp, _ -> g * out
-    | Log, _ -> g / a
-    | Log1p, _ -> g / (a + 1.0)
-    | Sqrt, _ -> g / (out * 2.0)
-    | Rsqrt, _ -> g * out.Pow(3.0) * -0.5
-    | Abs, _ -> g * a.Sign()
-    | Sign, _ -> g * 0.0
-    | Sin, _ -> g * a.Cos()
-    | Cos, _ -> -g * a.Sin()
-    | Tanh, _ -> g * (1.0 - out * out)
-    | Sigmoid, _ -> g * out * (1.0 - out)
-    | Erf, _ -> g * (-(a * a)).Exp() * (2.0 / sqrt Math.PI)
-    | Relu, _ -> mask (a.Gt 0.0) g
-    | Gelu, _ -> g * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI)))
-    | Silu, _ -> let s = a.Sigmoid() in g * s * (1.0 + a * (1.0 - s))
-    | LeakyRelu slope, _ -> a.Gt(0.0).Where(g, g * slope)
-    | Elu alpha, _ -> a.Gt(0.0).Where(g, g * (out + alpha))
-    | Softplus(beta, threshold), _ -> (a * beta).Gt(threshold).Where(g, g * (a * beta).Sigmoid())
-    | Clamp(lo, hi), _ -> mask (a.Ge(lo).LogicalAnd(a.Le hi)) g
     | Cast _, _ -> g.To a.DType
     | Clone, _ -> g
     | Reshape _, _ -> g.Reshape a.Shape
@@ -115,10 +128,6 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Fold(w, _, _, _), _ -> Functional.Unfold(g, w)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
-    | Lgamma, _ -> g * a.Digamma()
-    | Digamma, _ -> g * a.Polygamma 1
-    | Polygamma n, _ -> g * a.Polygamma(n + 1)
-    | Erfinv, _ -> g * (out * out).Exp() * (sqrt Math.PI / 2.0)
     // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)
     | LinalgInv, _ -> let yT = LinalgOps.mT out in -(yT.MatMul(g).MatMul(yT))                  // −A⁻ᵀ·g·A⁻ᵀ
     | LinalgDet, _ -> g.Unsqueeze(-1).Unsqueeze(-1) * Linalg.DetGradient(a, out)                // g·det·A⁻ᵀ
@@ -191,8 +200,10 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
     let d0 = dx.[0]
     let d k = dx.[k]
     let orZero k = if isNull dx.[k] then zerosLike x.[k] else dx.[k]
-    let unaryBy (f': Tensor) = ifAny d0 (fun d -> d * f')
     let tangent =
+        match slope op a out with
+        | Some scale -> ifAny d0 scale
+        | None ->
         match op with
         | Add -> total [ d0; d 1 ]
         | Sub -> total [ d0; ifAny (d 1) (fun d -> -d) ]
@@ -206,26 +217,6 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
                 asFloat wins out + asFloat (mine.Eq other) out * 0.5
             total [ ifAny d0 (fun d -> d * share 0); ifAny (d 1) (fun d -> d * share 1) ]
         | Where -> if isNull (d 1) && isNull (d 2) then null else x.[0].Where(orZero 1, orZero 2)
-        | Neg -> ifAny d0 (fun d -> -d)
-        | Exp -> unaryBy out
-        | Log -> ifAny d0 (fun d -> d / a)
-        | Log1p -> ifAny d0 (fun d -> d / (a + 1.0))
-        | Sqrt -> ifAny d0 (fun d -> d / (out * 2.0))
-        | Rsqrt -> ifAny d0 (fun d -> d * out.Pow(3.0) * -0.5)
-        | Abs -> ifAny d0 (fun d -> d * a.Sign())
-        | Sign -> ifAny d0 (fun d -> d * 0.0)
-        | Sin -> ifAny d0 (fun d -> d * a.Cos())
-        | Cos -> ifAny d0 (fun d -> -d * a.Sin())
-        | Tanh -> ifAny d0 (fun d -> d * (1.0 - out * out))
-        | Sigmoid -> ifAny d0 (fun d -> d * out * (1.0 - out))
-        | Erf -> ifAny d0 (fun d -> d * (-(a * a)).Exp() * (2.0 / sqrt Math.PI))
-        | Relu -> ifAny d0 (fun d -> mask (a.Gt 0.0) d)
-        | Gelu -> ifAny d0 (fun d -> d * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI))))
-        | Silu -> ifAny d0 (fun d -> let s = a.Sigmoid() in d * s * (1.0 + a * (1.0 - s)))
-        | LeakyRelu slope -> ifAny d0 (fun d -> a.Gt(0.0).Where(d, d * slope))
-        | Elu alpha -> ifAny d0 (fun d -> a.Gt(0.0).Where(d, d * (out + alpha)))
-        | Softplus(beta, threshold) -> ifAny d0 (fun d -> (a * beta).Gt(threshold).Where(d, d * (a * beta).Sigmoid()))
-        | Clamp(lo, hi) -> ifAny d0 (fun d -> mask (a.Ge(lo).LogicalAnd(a.Le hi)) d)
         | Cast dtype -> ifAny d0 (fun d -> d.To dtype)
         | Clone -> ifAny d0 (fun d -> d.Clone())
         | Reshape shape -> ifAny d0 (fun d -> d.Reshape shape)
@@ -253,10 +244,6 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | Unfold w -> ifAny d0 (fun d -> Functional.Unfold(d, w))
         | Fold(w, c, h, ww) -> ifAny d0 (fun d -> Functional.Fold(d, w, c, h, ww))
         | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]
-        | Lgamma -> ifAny d0 (fun d -> d * a.Digamma())
-        | Digamma -> ifAny d0 (fun d -> d * a.Polygamma 1)
-        | Polygamma n -> ifAny d0 (fun d -> d * a.Polygamma(n + 1))
-        | Erfinv -> ifAny d0 (fun d -> d * (out * out).Exp() * (sqrt Math.PI / 2.0))
         | LinalgInv -> ifAny d0 (fun d -> -(out.MatMul(d).MatMul(out)))                                  // −A⁻¹·dA·A⁻¹
         | LinalgDet -> ifAny d0 (fun d -> (Linalg.DetGradient(a, out) * d).Sum([| -2; -1 |]))            // det·tr(A⁻¹dA)
         | LinalgSlogDet -> ifAny d0 (fun d -> (LinalgOps.mT (Linalg.Inv a) * d).Sum([| -2; -1 |]))       // tr(A⁻¹dA)
@@ -309,5 +296,6 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
                 let k = LinalgOps.mT(v).MatMul(d).MatMul(v)
                 LinalgOps.pack a.shape.[.. a.Dim - 3] [ LinalgOps.diagonal k; v.MatMul(k * LinalgOps.gapInverse lam) ])
         | Custom f -> raise (InvalidOperationException(sprintf "%s has no forward rule; Transforms handles user functions" f.Name))
+        | other -> raise (InvalidOperationException(sprintf "%s has no forward rule" other.BackwardName))
     if isNull tangent || tangent.shape = out.shape then tangent else tangent.Expand(out.Shape)
 
