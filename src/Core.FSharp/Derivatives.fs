@@ -41,6 +41,12 @@ let private invert (perm: int[]) =
     perm |> Array.iteri (fun i p -> inv.[p] <- i)
     inv
 
+/// ∂ maximum(a, b)/∂ input k (or minimum's): 1 where it wins, ½ on ties (PyTorch splits ties), in like's dtype.
+let private extremumShare (op: Op) (x: Tensor[]) (k: int) (like: Tensor) =
+    let mine, other = x.[k], x.[1 - k]
+    let wins = match op with Maximum -> mine.Gt other | _ -> mine.Lt other
+    asFloat wins like + asFloat (mine.Eq other) like * 0.5
+
 /// Elementwise ops of one operand: the map t ↦ f′(a)·t. Their Jacobian is diagonal, so this
 /// one map is both the VJP (t = g) and the JVP (t = dx), and each slope is stated once.
 let private slope (op: Op) (a: Tensor) (out: Tensor) : (Tensor -> Tensor) option =
@@ -87,10 +93,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Div, _ -> -g * a / (x.[1] * x.[1])
     | Pow, 0 -> g * x.[1] * a.Pow(x.[1] - 1.0)
     | Pow, _ -> g * out * a.Log()
-    | Maximum, k | Minimum, k ->
-        let mine, other = x.[k], x.[1 - k]
-        let wins = match op with Maximum -> mine.Gt other | _ -> mine.Lt other
-        g * (asFloat wins g + asFloat (mine.Eq other) g * 0.5)
+    | Maximum, k | Minimum, k -> g * extremumShare op x k g
     | Where, 1 -> mask x.[0] g
     | Where, _ -> x.[0].Where(scalar 0.0 g, g)
     | Cast _, _ -> g.To a.DType
@@ -210,12 +213,7 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | Mul -> total [ ifAny d0 (fun d -> d * x.[1]); ifAny (d 1) (fun d -> a * d) ]
         | Div -> total [ ifAny d0 (fun d -> d / x.[1]); ifAny (d 1) (fun d -> -d * a / (x.[1] * x.[1])) ]
         | Pow -> total [ ifAny d0 (fun d -> d * x.[1] * a.Pow(x.[1] - 1.0)); ifAny (d 1) (fun d -> d * out * a.Log()) ]
-        | Maximum | Minimum ->
-            let share k =
-                let mine, other = x.[k], x.[1 - k]
-                let wins = match op with Maximum -> mine.Gt other | _ -> mine.Lt other
-                asFloat wins out + asFloat (mine.Eq other) out * 0.5
-            total [ ifAny d0 (fun d -> d * share 0); ifAny (d 1) (fun d -> d * share 1) ]
+        | Maximum | Minimum -> total [ ifAny d0 (fun d -> d * extremumShare op x 0 out); ifAny (d 1) (fun d -> d * extremumShare op x 1 out) ]
         | Where -> if isNull (d 1) && isNull (d 2) then null else x.[0].Where(orZero 1, orZero 2)
         | Cast dtype -> ifAny d0 (fun d -> d.To dtype)
         | Clone -> ifAny d0 (fun d -> d.Clone())
