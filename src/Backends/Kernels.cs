@@ -181,6 +181,17 @@ public readonly record struct SgdOptions(double Lr, double Momentum, double Damp
 public static class Backends
 {
     static readonly Dictionary<string, Func<Device, IBackend>> Factories = new() { ["cpu"] = _ => Cpu.CpuBackend.Instance };
+
+    /// <summary>
+    /// Backends that register themselves when first needed: the type whose static constructor
+    /// registers the device type, by assembly-qualified name. A program that references the
+    /// GPU package can thus say "cuda" without any set-up call.
+    /// </summary>
+    static readonly Dictionary<string, string> Providers = new()
+    {
+        ["cuda"] = "Hybrid.Gpu.Registration, Hybrid.Backends.Gpu",
+        ["ilgpu"] = "Hybrid.Gpu.Registration, Hybrid.Backends.Gpu",
+    };
     static readonly Dictionary<Device, IBackend> Cache = new();
     static readonly object Gate = new();
 
@@ -201,6 +212,9 @@ public static class Backends
         lock (Gate)
         {
             if (Cache.TryGetValue(device, out var backend)) return backend;
+            if (!Factories.ContainsKey(device.Type) && Providers.TryGetValue(device.Type, out var provider)
+                && Type.GetType(provider, throwOnError: false) is { } registration)
+                System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(registration.TypeHandle);
             if (!Factories.TryGetValue(device.Type, out var factory))
                 throw new InvalidOperationException($"No backend is available for device '{device}'. Is the package for that device referenced and its backend registered?");
             return Cache[device] = factory(device);

@@ -23,6 +23,9 @@ public readonly struct Strided
     /// <summary>The viewed storage.</summary>
     public Storage Storage { get; }
 
+    /// <summary>The element type of the viewed storage.</summary>
+    public DType DType => Storage.DType;
+
     /// <summary>Size of each dimension.</summary>
     public int[] Shape { get; }
 

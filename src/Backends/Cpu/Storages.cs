@@ -63,13 +63,3 @@ internal static class Storages
         return result;
     }
 }
-
-/// <summary>Shorthands on views used throughout the kernels.</summary>
-internal static class StridedExtensions
-{
-    extension(Strided x)
-    {
-        /// <summary>The element type of the viewed storage.</summary>
-        public DType DType => x.Storage.DType;
-    }
-}
