@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Hybrid.Examples.Mnist;
 
 /// <summary>Command-line options of the MNIST job.</summary>
-public sealed record Options(int Epochs, int BatchSize, double Lr, string? DataDir, Device Device, bool Resume, string OutDir, long Seed)
+/// <param name="Limit">Use only the first Limit training and test digits (0: all), for quick runs.</param>
+public sealed record Options(int Epochs, int BatchSize, double Lr, string? DataDir, Device Device, bool Resume, string OutDir, long Seed, int Limit = 0)
 {
     public const string Usage =
-        "usage: Mnist [--epochs N] [--batch-size N] [--lr X] [--data DIR] [--device cpu|cuda] [--resume] [--out DIR] [--seed N]";
+        "usage: Mnist [--epochs N] [--batch-size N] [--lr X] [--data DIR] [--device cpu|cuda|cuda:N|ilgpu] [--resume] [--out DIR] [--seed N] [--limit N]";
 
     /// <summary>Parses arguments; throws ArgumentException with the usage on anything unknown.</summary>
     public static Options Parse(string[] args)
@@ -24,6 +25,7 @@ public sealed record Options(int Epochs, int BatchSize, double Lr, string? DataD
                 "--device" => o with { Device = Device.Parse(Value()) },
                 "--resume" => o with { Resume = true },
                 "--out" => o with { OutDir = Value() },
+                "--limit" => o with { Limit = PositiveInt(Value(), "--limit") },
                 "--seed" => o with { Seed = long.TryParse(Value(), out var s) ? s : throw new ArgumentException($"--seed must be an integer\n{Usage}") },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 var other => throw new ArgumentException($"unknown option {other}\n{Usage}"),

@@ -14,6 +14,11 @@ var train = new MNIST(root: options.DataDir, train: true);
 var test = new MNIST(root: options.DataDir, train: false);
 var (trainImages, trainLabels) = Trainer.Prepare(train.Data, train.Targets);
 var (testImages, testLabels) = Trainer.Prepare(test.Data, test.Targets);
+if (options.Limit > 0)
+{
+    Tensor First(Tensor t) => t.Narrow(0, 0, Math.Min(options.Limit, t.Shape[0]));
+    (trainImages, trainLabels, testImages, testLabels) = (First(trainImages), First(trainLabels), First(testImages), First(testLabels));
+}
 AnsiConsole.MarkupLine($"[bold]LeNet-5 on MNIST[/]: {trainLabels.Shape[0]} training and {testLabels.Shape[0]} test digits, " +
                        $"{options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.Lr}, device {options.Device}");
 

@@ -74,7 +74,7 @@ public sealed class Trainer(Options options)
                 onBatch?.Invoke(new BatchProgress(epoch + 1, options.Epochs, (int)seen, trainLabels.Shape[0], lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
             }
             var seconds = clock.Elapsed.TotalSeconds;
-            var testAccuracy = Evaluate(model, testImages, testLabels);
+            var testAccuracy = Evaluate(model, testImages, testLabels, options.Device);
             history.Add(new EpochResult(epoch + 1, lossSum / seen, (double)correct / seen, testAccuracy, seen / seconds, seconds));
 
             var (optimTensors, optimScalars) = OptimizerStateFlat.Flatten(optimizer.StateDict());
@@ -85,8 +85,8 @@ public sealed class Trainer(Options options)
         return history;
     }
 
-    /// <summary>Accuracy on a split, in batches of 1000, without recording the graph.</summary>
-    public static double Evaluate(Module model, Tensor images, Tensor labels)
+    /// <summary>Accuracy on a split, in batches of 1000 moved to the model's device, without recording the graph.</summary>
+    public static double Evaluate(Module model, Tensor images, Tensor labels, Device device)
     {
         model.Eval();
         using var _ = Torch.NoGrad();
@@ -95,8 +95,8 @@ public sealed class Trainer(Options options)
         for (var i = 0; i < n; i += 1000)
         {
             var count = Math.Min(1000, n - i);
-            var predictions = model.Forward(images.Narrow(0, i, count)).ArgMax(1);
-            correct += predictions.Eq(labels.Narrow(0, i, count)).Long().Sum().ToInt64();
+            var predictions = model.Forward(images.Narrow(0, i, count).To(device)).ArgMax(1);
+            correct += predictions.Eq(labels.Narrow(0, i, count).To(device)).Long().Sum().ToInt64();
         }
         return (double)correct / n;
     }

@@ -14,6 +14,6 @@ public static class InPlaceExtensions
     public static Tensor Clamp_(this Tensor x, double min, double max) => InPlace.Update(x, "Clamp_", v => v.Clamp(min, max));
     public static Tensor Zero_(this Tensor x) => InPlace.Update(x, "Zero_", v => Torch.ZerosLike(v));
     public static Tensor Fill_(this Tensor x, double value) => InPlace.Update(x, "Fill_", v => Torch.FullLike(v, value));
-    /// Copies src's values (broadcast, converted) into x.
-    public static Tensor Copy_(this Tensor x, Tensor src) => InPlace.Write(x, src.Detach(), "Copy_");
+    /// Copies src's values (broadcast, converted, and moved from src's device, as PyTorch's copy_) into x.
+    public static Tensor Copy_(this Tensor x, Tensor src) => InPlace.Write(x, src.Detach().To(x.Device), "Copy_");
 }

@@ -5,7 +5,7 @@ namespace Hybrid.Gpu;
 
 /// <summary>Counters of one device's allocator (PyTorch's torch.cuda.memory_stats, in brief).</summary>
 public readonly record struct MemoryStatistics(
-    long AllocatedBytes, long ReservedBytes, long DeviceAllocations, long DeviceFrees, long CacheHits);
+    long AllocatedBytes, long ReservedBytes, long DeviceAllocations, long DeviceFrees, long CacheHits, long Collections);
 
 /// <summary>
 /// Device memory in size classes, cached for reuse as PyTorch's CUDA caching allocator does:
@@ -23,7 +23,10 @@ internal sealed class CachingAllocator(Accelerator accelerator)
     readonly object gate = new();
     readonly Dictionary<long, Stack<MemoryBuffer1D<byte, Stride1D.Dense>>> free = new();
     readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> inUse = new(ReferenceEqualityComparer.Instance);
-    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits;
+    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections, rentedSinceCollection, rentsSinceCollection;
+
+    /// <summary>Fewest requests between two collections, so that warming up (all misses) does not collect on every one.</summary>
+    const int RentsBetweenCollections = 64;
 
     /// <summary>The size class of a request of <paramref name="bytes"/> bytes.</summary>
     public static long SizeClass(long bytes)
@@ -34,30 +37,63 @@ internal sealed class CachingAllocator(Accelerator accelerator)
         return (bytes + quarter - 1) / quarter * quarter;
     }
 
-    /// <summary>A block of at least <paramref name="bytes"/> bytes, from the cache when one of its class is free.</summary>
+    /// <summary>
+    /// A block of at least <paramref name="bytes"/> bytes, from the cache when one of its class is
+    /// free. On a miss, when half the reserved memory (and at least <see cref="RentsBetweenCollections"/>
+    /// blocks) has been handed out since the last collection, the garbage is collected first: tensors of earlier steps that are unreachable
+    /// but not yet finalized then return their blocks, and the request is served from those. So
+    /// a loop whose allocations repeat stops asking the device for memory once the cache holds
+    /// about twice its live tensors, instead of growing until the GC happens to run.
+    /// </summary>
     public MemoryBuffer1D<byte, Stride1D.Dense> Rent(long bytes)
     {
         var size = SizeClass(bytes);
-        lock (gate)
+        if (TryTakeCached(size, out var cached)) return cached;
+        bool collect;
+        lock (gate) collect = rentsSinceCollection >= RentsBetweenCollections && rentedSinceCollection >= reserved / 2;
+        if (collect)
         {
-            if (free.TryGetValue(size, out var stack) && stack.Count > 0)
+            // Outside the lock: finalizers return blocks through it.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            lock (gate)
             {
-                cacheHits++;
-                allocated += size;
-                var cached = stack.Pop();
-                inUse.Add(cached);
-                return cached;
+                collections++;
+                rentedSinceCollection = 0;
+                rentsSinceCollection = 0;
             }
+            if (TryTakeCached(size, out cached)) return cached;
         }
         var block = AllocateOnDevice(size);
         lock (gate)
         {
             allocated += size;
             reserved += size;
+            rentedSinceCollection += size;
+            rentsSinceCollection++;
             deviceAllocations++;
             inUse.Add(block);
         }
         return block;
+    }
+
+    bool TryTakeCached(long size, out MemoryBuffer1D<byte, Stride1D.Dense> block)
+    {
+        lock (gate)
+        {
+            if (free.TryGetValue(size, out var stack) && stack.Count > 0)
+            {
+                block = stack.Pop();
+                inUse.Add(block);
+                cacheHits++;
+                allocated += size;
+                rentedSinceCollection += size;
+                rentsSinceCollection++;
+                return true;
+            }
+        }
+        block = null!;
+        return false;
     }
 
     /// <summary>Gives a block back to its class's free list (called from Dispose and finalizers).</summary>
@@ -88,7 +124,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
 
     public MemoryStatistics Statistics
     {
-        get { lock (gate) return new(allocated, reserved, deviceAllocations, deviceFrees, cacheHits); }
+        get { lock (gate) return new(allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections); }
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ open Xunit
 let allTests =
     testList "Hybrid" [
         GradientProperties.tests
+        DeviceProperties.tests
         DagProperty.tests
         Laws.tests
         TransformTests.tests

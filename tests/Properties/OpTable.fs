@@ -95,7 +95,7 @@ let elementwise =
           let! b = Gens.tensor sb
           let! c = Gens.tensor (Shape.broadcast "where" sa sb)
           let cond = c.Gt 0.0
-          return Case("where", [| a; b |], fun xs -> cond.Where(xs.[0], xs.[1])) }) ]
+          return Case("where", [| a; b |], fun xs -> cond.To(xs.[0].Device).Where(xs.[0], xs.[1])) }) ]
 
 /// Variance needs two values along the dim (one is a singularity, not a rule to check):
 /// rejecting smaller inputs also keeps the shrinker from walking into it.

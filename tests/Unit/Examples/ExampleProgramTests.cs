@@ -32,6 +32,23 @@ public class ExampleProgramTests
     }
 
     [Fact]
+    public void Mnist_trains_on_the_simulated_GPU_device()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"hybrid-mnist-gpu-{Guid.NewGuid():N}");
+        try
+        {
+            var output = Run("Mnist", $"--device ilgpu --epochs 1 --limit 256 --batch-size 64 --out \"{dir}\"");
+            Assert.Contains("device ilgpu:0", output);
+            Assert.Contains("test accuracy", output);
+            Assert.True(File.Exists(Path.Combine(dir, "lenet5.safetensors")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void SimpleNN_prints_the_model_and_ten_loss_lines()
     {
         var output = Run("SimpleNN");

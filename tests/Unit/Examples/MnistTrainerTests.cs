@@ -23,8 +23,23 @@ public class MnistTrainerTests : IDisposable
         return (trainX, trainY, testX, testY);
     }
 
-    Options Run(int epochs, bool resume, string sub) =>
-        new(Epochs: epochs, BatchSize: 32, Lr: 1e-3, DataDir: null, Device: Device.Cpu, Resume: resume, OutDir: Path.Combine(_dir, sub), Seed: 3);
+    Options Run(int epochs, bool resume, string sub, Device? device = null) =>
+        new(Epochs: epochs, BatchSize: 32, Lr: 1e-3, DataDir: null, Device: device ?? Device.Cpu, Resume: resume, OutDir: Path.Combine(_dir, sub), Seed: 3);
+
+    [Fact]
+    public void An_epoch_on_the_simulated_GPU_follows_the_CPU_run()
+    {
+        // Same seed, same data: the GPU kernels (on ILGPU's CPU accelerator) must reproduce the CPU
+        // backend's training up to float rounding, and deterministically (twice the same numbers).
+        var (x, y, tx, ty) = Data();
+        var cpu = new Trainer(Run(1, false, "cpu")).Run(x, y, tx, ty);
+        var gpu = new Trainer(Run(1, false, "gpu", new Device("ilgpu", 0))).Run(x, y, tx, ty);
+        var again = new Trainer(Run(1, false, "gpu-again", new Device("ilgpu", 0))).Run(x, y, tx, ty);
+        Assert.Equal(cpu[0].Loss, gpu[0].Loss, 1e-4);
+        Assert.Equal(cpu[0].TestAccuracy, gpu[0].TestAccuracy, 0.02);
+        Assert.Equal(gpu[0].Loss, again[0].Loss);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "gpu", Trainer.ModelFile)), File.ReadAllBytes(Path.Combine(_dir, "gpu-again", Trainer.ModelFile)));
+    }
 
     [Fact]
     public void Two_epochs_equal_one_epoch_then_resume_and_one_more()
@@ -52,7 +67,7 @@ public class MnistTrainerTests : IDisposable
         model.Eval();
         again.Eval();
         Assert.True(model.Forward(tx).Equal(again.Forward(tx)));
-        Assert.Equal(Trainer.Evaluate(model, tx, ty), Trainer.Evaluate(again, tx, ty));
+        Assert.Equal(Trainer.Evaluate(model, tx, ty, Device.Cpu), Trainer.Evaluate(again, tx, ty, Device.Cpu));
     }
 
     [Fact]

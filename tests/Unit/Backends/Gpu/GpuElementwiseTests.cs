@@ -6,6 +6,7 @@ using static Hybrid.Unit.Backends.BackendTestData;
 namespace Hybrid.Unit.Backends.Gpu;
 
 /// <summary>The GPU backend's creation, copy and elementwise kernels against the CPU backend.</summary>
+[Collection(GpuCollection.Name)]
 public class GpuElementwiseTests
 {
     const int Cases = 40;
