@@ -17,7 +17,7 @@ public sealed partial class GpuBackend : IBackend
         Device = device;
         Accelerator = GpuDevices.CreateAccelerator(device);
         Allocator = new CachingAllocator(Accelerator);
-        Kernels = new KernelCache(Accelerator);
+        Kernels = new KernelCache(Accelerator, checkPtx: device.Type == GpuDevices.Simulator && PtxCheck.Enabled);
     }
 
     /// <inheritdoc />

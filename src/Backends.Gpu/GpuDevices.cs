@@ -16,6 +16,8 @@ public static class GpuDevices
     /// <summary>The device type of ILGPU's CPU accelerator.</summary>
     public const string Simulator = "ilgpu";
 
+    internal static Context Context => SharedContext.Value;
+
     static readonly Lazy<Context> SharedContext = new(() =>
         Context.Create(b => b.Cuda().CPU(SimulatedDevice).EnableAlgorithms().Math(MathMode.Default)));
 
