@@ -23,15 +23,15 @@ internal static class PtxCheck
 
     public static bool Enabled => Environment.GetEnvironmentVariable("HYBRID_PTX_CHECK") != "0";
 
-    /// <summary>Compiles <paramref name="kernel"/> for sm_80; throws naming the kernel if it cannot be.</summary>
-    public static void Compile(MethodInfo kernel, bool explicitlyGrouped)
+    /// <summary>The PTX of <paramref name="kernel"/> for sm_80; throws naming the kernel if it cannot be compiled.</summary>
+    public static string Compile(MethodInfo kernel, bool explicitlyGrouped)
     {
         var entry = explicitlyGrouped
             ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel)
             : EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
         try
         {
-            lock (Gate) Backend.Value.Compile(entry, new KernelSpecialization());
+            lock (Gate) return ((PTXCompiledKernel)Backend.Value.Compile(entry, new KernelSpecialization())).PTXAssembly;
         }
         catch (Exception e)
         {

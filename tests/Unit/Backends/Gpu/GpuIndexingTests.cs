@@ -11,6 +11,7 @@ namespace Hybrid.Unit.Backends.Gpu;
 /// bit-identical (repeated destinations are applied in the CPU's order), and the same error
 /// for an index out of range.
 /// </summary>
+[Collection(GpuCollection.Name)]
 public class GpuIndexingTests
 {
     const int Cases = 60;

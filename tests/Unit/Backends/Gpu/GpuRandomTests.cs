@@ -11,6 +11,7 @@ namespace Hybrid.Unit.Backends.Gpu;
 /// numbers on both devices, bit for bit for uniform and randint, and to the last bits of the
 /// math library for normal; argument errors read the same.
 /// </summary>
+[Collection(GpuCollection.Name)]
 public class GpuRandomTests
 {
     static readonly ulong[] Seeds = [0, 1, 42, 0xDEADBEEFCAFEBABE, ulong.MaxValue];

@@ -11,6 +11,7 @@ namespace Hybrid.Unit.Backends.Gpu;
 /// several chained steps, gives the same float32 bits for the parameter and the new buffer; and
 /// the GPU declines exactly the operands the CPU declines.
 /// </summary>
+[Collection(GpuCollection.Name)]
 public class GpuSgdTests
 {
     /// <summary>Full-precision random floats (not rounded), so every product and sum rounds.</summary>
