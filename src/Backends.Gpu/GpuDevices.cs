@@ -18,8 +18,24 @@ public static class GpuDevices
 
     internal static Context Context => SharedContext.Value;
 
-    static readonly Lazy<Context> SharedContext = new(() =>
-        Context.Create(b => b.Cuda().CPU(SimulatedDevice).EnableAlgorithms().Math(MathMode.Default)));
+    static readonly Lazy<Context> SharedContext = new(CreateContext);
+
+    /// <summary>
+    /// The context, with NVIDIA's libdevice math library where a CUDA toolkit is installed
+    /// (CUDA_HOME): without it ILGPU computes double-precision functions such as log in software,
+    /// good to about 1e-11 relative instead of libdevice's ulp or two.
+    /// </summary>
+    static Context CreateContext()
+    {
+        try
+        {
+            return Context.Create(b => b.Cuda().CPU(SimulatedDevice).EnableAlgorithms().Math(MathMode.Default).LibDevice());
+        }
+        catch (NotSupportedException)
+        {
+            return Context.Create(b => b.Cuda().CPU(SimulatedDevice).EnableAlgorithms().Math(MathMode.Default));
+        }
+    }
 
     /// <summary>
     /// The simulated device: groups of 16 threads (4 warps of 4), one multiprocessor per core.
