@@ -16,15 +16,28 @@ Every tensor has a `Device`, spelled as in PyTorch (`cpu`, `cuda:0`). Operations
 operands' device and fail, naming both devices and the operation, when the operands live on
 different ones; `x.To(device)` and `module.To(device)` move tensors and models.
 
-## What exists today
+## The backends
 
-* **CPU** — the only backend shipped in the packages. Its kernels are managed C#
-  (`Hybrid.Backends`): SIMD-vectorised with `Vector256`/`Vector512` and
-  `System.Numerics.Tensors`, a blocked, multi-threaded GEMM for matrix products and
+* **CPU** (`Hybrid.Backends`): managed C# kernels, SIMD-vectorised with `Vector256`/`Vector512`
+  and `System.Numerics.Tensors`, a blocked, multi-threaded GEMM for matrix products and
   convolutions, and counter-based random numbers (results don't depend on the thread count).
-* **GPU** — not in this release. A GPU backend (ILGPU, targeting CUDA) is designed to plug
-  into the same kernel contract, `IBackend`; until one is registered, asking for a `cuda`
-  tensor fails with the message below.
+* **GPU** (`Hybrid.Backends.Gpu`, referenced by the `Hybrid` package): the same kernels written
+  for [ILGPU](https://ilgpu.net), which compiles them from .NET IL to CUDA at run time, so no
+  CUDA toolkit is needed, only the NVIDIA driver. `cuda:N` is the N-th NVIDIA GPU. Kernels are
+  queued on the device and run asynchronously; reading values back (`Item`, `ToArray`,
+  printing) waits for them. Random numbers are the same counter-based ones as on the CPU, so a
+  seed gives the same dropout masks and initial weights on either device.
+* **ilgpu** — ILGPU's CPU accelerator running the GPU backend's kernels on simulated warps:
+  slow, but the exact GPU code path on any machine. The test suite runs every GPU kernel,
+  every layer and optimizer, and the derivative properties on it, and compiles each kernel it
+  runs to PTX (CUDA's assembly), so a kernel that only the CPU could run is caught without a GPU.
+
+Device memory comes from a caching allocator with size classes, as PyTorch's: a tensor's block
+returns to the cache when the tensor is collected (or its storage disposed), and the next request
+of that size reuses it. When half of the cache has been handed out since the last collection, a
+request that misses first collects garbage, so a training loop stops asking the driver for memory
+after its first steps. `Torch.Cuda.MemoryAllocated()`, `MemoryReserved()`, `MemoryStats()` and
+`EmptyCache()` report and release it.
 
 ## The backend contract
 
@@ -32,9 +45,9 @@ different ones; `x.To(device)` and `module.To(device)` move tensors and models.
 (elementwise, reductions, matrix product, gather/scatter, softmax, im2col, random numbers).
 Kernels know nothing of autograd; the derivative rules are written once, in terms of tensor
 operations, so a new backend gets autograd of any order for free. A backend registers itself
-for a device type with `Backends.Register("cuda", device => ...)`; the test suite does this
-with a test-double device to check that results stay on their device and that mixing devices
-fails. These are the members of the contract, read from the assembly:
+for a device type with `Backends.Register("type", device => ...)` (the GPU backend does so for
+`cuda` and `ilgpu` the first time either is asked for); the test suite also registers a
+test-double device to check that results stay on their device and that mixing devices fails. These are the members of the contract, read from the assembly:
 *)
 open Hybrid
 
@@ -57,7 +70,8 @@ Docs.run "Guide" "devices" |> Docs.output
 (**
 ## In F#
 *)
+let gpu = Device.Parse "ilgpu"
 let x = Tensor.ones [ 2; 2 ]
-let onCpu = x.To(Device.Cpu).Device
-let parsed = Device.Parse "cuda:1"
+let onGpu = (x.To(gpu) * 3.0).Sum()
+let value = onGpu.To(Device.Cpu).ToSingle()
 (*** include-fsi-output ***)

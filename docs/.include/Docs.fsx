@@ -3,6 +3,9 @@
 #r "../../src/Api.CSharp/bin/Release/net10.0/Hybrid.Backends.dll"
 #r "../../src/Api.CSharp/bin/Release/net10.0/Hybrid.Core.dll"
 #r "../../src/Api.CSharp/bin/Release/net10.0/Hybrid.dll"
+#r "../../src/Api.CSharp/bin/Release/net10.0/ILGPU.dll"
+#r "../../src/Api.CSharp/bin/Release/net10.0/ILGPU.Algorithms.dll"
+#r "../../src/Api.CSharp/bin/Release/net10.0/Hybrid.Backends.Gpu.dll"
 #r "../../src/Testing.FSharp/bin/Release/net10.0/Hybrid.Testing.dll"
 #r "../../src/Testing.FSharp/bin/Release/net10.0/FsCheck.dll"
 

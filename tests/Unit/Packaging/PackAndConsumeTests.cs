@@ -17,7 +17,7 @@ namespace Hybrid.Unit.Packaging;
 public sealed class PackAndConsumeTests : IDisposable
 {
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
-    static readonly string[] Packages = { "Hybrid", "Hybrid.Core", "Hybrid.Backends", "Hybrid.Testing" };
+    static readonly string[] Packages = { "Hybrid", "Hybrid.Core", "Hybrid.Backends", "Hybrid.Backends.Gpu", "Hybrid.Testing" };
 
     readonly string _work = Path.Combine(Path.GetTempPath(), "hybrid-pack-" + Guid.NewGuid().ToString("N")[..8]);
 
