@@ -32,16 +32,22 @@ internal readonly record struct GemmTiling(int Side, int LogSide)
             tiling = new GemmTiling(tiling.Side / 2, tiling.LogSide - 1);
         return tiling;
     }
+
+    /// <summary>
+    /// This tiling, or a smaller one when a product has too few tiles to give every
+    /// multiprocessor a group (small matrices, few batches): smaller tiles mean more groups.
+    /// </summary>
+    public GemmTiling Fit(int m, int n, int batch, int multiprocessors)
+    {
+        var tiling = this;
+        while (tiling.Side > 4 && (long)((m + tiling.Tile - 1) / tiling.Tile) * ((n + tiling.Tile - 1) / tiling.Tile) * batch < multiprocessors)
+            tiling = new GemmTiling(tiling.Side / 2, tiling.LogSide - 1);
+        return tiling;
+    }
 }
 
 public sealed partial class GpuBackend
 {
-    GemmTiling? gemm4, gemm8;
-
-    GemmTiling Tiling(int elementSize) => elementSize <= 4
-        ? gemm4 ??= GemmTiling.For(Accelerator, 4)
-        : gemm8 ??= GemmTiling.For(Accelerator, 8);
-
     /// <inheritdoc />
     public Storage MatMul(Strided a, Strided b)
     {
@@ -54,9 +60,10 @@ public sealed partial class GpuBackend
     {
         public Storage Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
         {
-            int rank = a.Shape.Length;
-            var o = g.Allocate(a.DType, Layout.Count([.. a.Shape[..(rank - 1)], b.Shape[rank - 1]]));
-            Gemm.Enqueue<T, N>(g.Accelerator, g.Kernels, g.Tiling(a.DType.ElementSize()), View<T>(a), a, View<T>(b), b, o.View<T>());
+            int rank = a.Shape.Length, m = a.Shape[rank - 2], n = b.Shape[rank - 1], batch = Layout.Count(a.Shape[..(rank - 2)]);
+            var o = g.Allocate(a.DType, batch * m * n);
+            var tiling = GemmTiling.For(g.Accelerator, a.DType.ElementSize()).Fit(m, n, batch, g.Accelerator.NumMultiprocessors);
+            Gemm.Enqueue<T, N>(g.Accelerator, g.Kernels, tiling, View<T>(a), a, View<T>(b), b, o.View<T>());
             return o;
         }
     }
