@@ -23,7 +23,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
     readonly object gate = new();
     readonly Dictionary<long, Stack<MemoryBuffer1D<byte, Stride1D.Dense>>> free = new();
     readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> inUse = new(ReferenceEqualityComparer.Instance);
-    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections, rentedSinceCollection, rentsSinceCollection;
+    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections, rentsSinceCollection;
 
     /// <summary>Fewest requests between two collections, so that warming up (all misses) does not collect on every one.</summary>
     const int RentsBetweenCollections = 64;
@@ -39,18 +39,19 @@ internal sealed class CachingAllocator(Accelerator accelerator)
 
     /// <summary>
     /// A block of at least <paramref name="bytes"/> bytes, from the cache when one of its class is
-    /// free. On a miss, when half the reserved memory (and at least <see cref="RentsBetweenCollections"/>
-    /// blocks) has been handed out since the last collection, the garbage is collected first: tensors of earlier steps that are unreachable
-    /// but not yet finalized then return their blocks, and the request is served from those. So
-    /// a loop whose allocations repeat stops asking the device for memory once the cache holds
-    /// about twice its live tensors, instead of growing until the GC happens to run.
+    /// free. On a miss, when at least <see cref="RentsBetweenCollections"/> blocks have been handed
+    /// out since the last collection, the garbage is collected first: tensors of earlier steps
+    /// that are unreachable but not yet finalized then return their blocks, and the request is
+    /// served from those. The device is asked only for blocks that live tensors need, so a loop
+    /// whose allocations repeat stops asking once the cache holds its working set (instead of
+    /// growing until the GC happens to run), and from then on misses, and collections, stop.
     /// </summary>
     public MemoryBuffer1D<byte, Stride1D.Dense> Rent(long bytes)
     {
         var size = SizeClass(bytes);
         if (TryTakeCached(size, out var cached)) return cached;
         bool collect;
-        lock (gate) collect = rentsSinceCollection >= RentsBetweenCollections && rentedSinceCollection >= reserved / 2;
+        lock (gate) collect = rentsSinceCollection >= RentsBetweenCollections;
         if (collect)
         {
             // Outside the lock: finalizers return blocks through it.
@@ -59,7 +60,6 @@ internal sealed class CachingAllocator(Accelerator accelerator)
             lock (gate)
             {
                 collections++;
-                rentedSinceCollection = 0;
                 rentsSinceCollection = 0;
             }
             if (TryTakeCached(size, out cached)) return cached;
@@ -69,7 +69,6 @@ internal sealed class CachingAllocator(Accelerator accelerator)
         {
             allocated += size;
             reserved += size;
-            rentedSinceCollection += size;
             rentsSinceCollection++;
             deviceAllocations++;
             inUse.Add(block);
@@ -87,7 +86,6 @@ internal sealed class CachingAllocator(Accelerator accelerator)
                 inUse.Add(block);
                 cacheHits++;
                 allocated += size;
-                rentedSinceCollection += size;
                 rentsSinceCollection++;
                 return true;
             }

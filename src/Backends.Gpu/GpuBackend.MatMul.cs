@@ -72,6 +72,9 @@ public sealed partial class GpuBackend
 /// <summary>Sets up and enqueues the GEMM kernel for one batched product.</summary>
 internal static class Gemm
 {
+    /// <summary>Products with fewer rows or columns than this take the thin kernel (<see cref="MatMulKernels.Thin{T, N}"/>).</summary>
+    public const int ThinSide = 16;
+
     /// <summary>
     /// Enqueues c = a·b: a is (..., m, k) over <paramref name="aData"/> as the view
     /// <paramref name="a"/> describes (its shape, strides and offset; likewise b), c the
@@ -98,6 +101,11 @@ internal static class Gemm
         };
         var batchA = ViewLayout.Of(batchShape, a.Strides[..(rank - 2)], a.Offset, "matmul");
         var batchB = ViewLayout.Of(batchShape, b.Strides[..(rank - 2)], b.Offset, "matmul");
+        if (m < ThinSide || n < ThinSide)
+        {
+            kernels.Launch(MatMulKernels.Thin<T, N>, batch * m * n, aData, bData, c, args, batchA, batchB);
+            return;
+        }
         var shared = SharedMemoryConfig.RequestDynamic<T>(tiling.SharedElements);
         // The grid's Y (the batch) is limited (65535 on CUDA): larger batches take several launches.
         var maxBatch = Math.Max(1, accelerator.MaxGridSize.Y);

@@ -14,6 +14,9 @@ namespace Hybrid.Gpu;
 /// </summary>
 public sealed partial class GpuBackend
 {
+    /// <summary>Rows this long or shorter are reduced by one thread each (a group per row would idle).</summary>
+    internal const int ShortRow = 32;
+
     /// <summary>Elements each thread of <see cref="NonZero"/> visits per chunk (a chunk is one group's share).</summary>
     const int NonZeroElementsPerThread = 8;
 
@@ -63,6 +66,12 @@ public sealed partial class GpuBackend
     {
         var rows = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "reduce");
         var cols = ViewLayout.Of(s.ReducedShape, s.ReducedStrides, 0, "reduce");
+        if (s.Cols <= ShortRow)
+        {
+            var shortRows = Allocate(x.DType, s.Rows);
+            Kernels.Launch(ReductionKernels.ReduceShortRows<T, N, A, NA, R>, s.Rows, View<T>(x), rows, cols, s.Cols, shortRows.View<T>());
+            return shortRows;
+        }
         var grid = ReduceGrid.Plan(Accelerator, s.Rows, s.Cols, s.KeptInnermost, Unsafe.SizeOf<A>(), split: true);
         var o = Allocate(x.DType, s.Rows);
         if (grid.Parts == 1)
@@ -93,6 +102,13 @@ public sealed partial class GpuBackend
         public Storage Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
         {
             var rows = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, max ? "argmax" : "argmin");
+            if (s.Cols <= ShortRow)
+            {
+                var shortRows = g.Allocate(DType.Int64, s.Rows);
+                if (max) g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, No>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
+                else g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, Yes>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
+                return shortRows;
+            }
             var grid = ReduceGrid.Plan(g.Accelerator, s.Rows, s.Cols, s.KeptInnermost, Unsafe.SizeOf<ArgCandidate<T>>(), split: false);
             var config = grid.Config<ArgCandidate<T>>();
             var o = g.Allocate(DType.Int64, s.Rows);

@@ -14,32 +14,41 @@ namespace Hybrid.Gpu;
 internal static class IndexingKernels
 {
     /// <summary>first[0] ← the smallest row-major position i whose index lies outside [0, size).</summary>
-    public static void FirstOutOfRange(Index1D i, ArrayView<long> index, ViewLayout li, long size, ArrayView<int> first)
+    public static void FirstOutOfRange(Index1D thread, Elements elements, ArrayView<long> index, ViewLayout li, long size, ArrayView<int> first)
     {
-        if ((ulong)index[li.At(i)] >= (ulong)size) Atomic.Min(ref first[0], i);
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            if ((ulong)index[li.At(i)] >= (ulong)size) Atomic.Min(ref first[0], i);
+        }
     }
 
     /// <summary>
     /// o[i] = x[lx.At(i) + index[i]·along]: lx walks x with the index's shape and a zero
     /// stride along dim, so the index value alone supplies that coordinate.
     /// </summary>
-    public static void Gather<T>(Index1D i, ArrayView<T> x, ViewLayout lx, int along, ArrayView<long> index, ViewLayout li, int size, ArrayView<T> o)
+    public static void Gather<T>(Index1D thread, Elements elements, ArrayView<T> x, ViewLayout lx, int along, ArrayView<long> index, ViewLayout li, int size, ArrayView<T> o)
         where T : unmanaged
     {
-        var v = index[li.At(i)];
-        o[i] = (ulong)v < (ulong)size ? x[lx.At(i) + (int)v * along] : default;
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var v = index[li.At(i)];
+            o[i] = (ulong)v < (ulong)size ? x[lx.At(i) + (int)v * along] : default;
+        }
     }
 
     /// <summary>
     /// Output element i = (outer, j, r) of shape (…, count, inner…) reads x at slice position
     /// (outer, r), shifted by index[j] along dim; consecutive threads read consecutive r.
     /// </summary>
-    public static void IndexSelect<T>(Index1D i, ArrayView<T> x, ViewLayout slice, int along, ArrayView<long> index, ViewLayout li, int size, int count, int inner, ArrayView<T> o)
+    public static void IndexSelect<T>(Index1D thread, Elements elements, ArrayView<T> x, ViewLayout slice, int along, ArrayView<long> index, ViewLayout li, int size, int count, int inner, ArrayView<T> o)
         where T : unmanaged
     {
-        int r = i % inner, q = i / inner, j = q % count, outer = q / count;
-        var v = index[li.At(j)];
-        o[i] = (ulong)v < (ulong)size ? x[slice.At(outer * inner + r) + (int)v * along] : default;
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            int r = i % inner, q = i / inner, j = q % count, outer = q / count;
+            var v = index[li.At(j)];
+            o[i] = (ulong)v < (ulong)size ? x[slice.At(outer * inner + r) + (int)v * along] : default;
+        }
     }
 
     /// <summary>
@@ -47,18 +56,21 @@ internal static class IndexingKernels
     /// of them added in order when <paramref name="accumulate"/> is set, else the last one
     /// (the CPU backend writes in row-major order, so the last write wins there).
     /// </summary>
-    public static void ScatterGroups<T, N>(Index1D g, ArrayView<T> o, ArrayView<int> targets, ArrayView<int> starts, ArrayView<int> sources, ArrayView<T> src, ViewLayout ls, int accumulate)
+    public static void ScatterGroups<T, N>(Index1D thread, Elements elements, ArrayView<T> o, ArrayView<int> targets, ArrayView<int> starts, ArrayView<int> sources, ArrayView<T> src, ViewLayout ls, int accumulate)
         where T : unmanaged where N : struct, INumeric<T>
     {
-        int slot = targets[g], begin = starts[g], end = starts[g + 1];
-        if (accumulate == 0)
+        for (int g = thread; g < elements.Count; g += elements.Stride)
         {
-            o[slot] = src[ls.At(sources[end - 1])];
-            return;
+            int slot = targets[g], begin = starts[g], end = starts[g + 1];
+            if (accumulate == 0)
+            {
+                o[slot] = src[ls.At(sources[end - 1])];
+                continue;
+            }
+            var acc = o[slot];
+            for (var k = begin; k < end; k++) acc = default(N).Add(acc, src[ls.At(sources[k])]);
+            o[slot] = acc;
         }
-        var acc = o[slot];
-        for (var k = begin; k < end; k++) acc = default(N).Add(acc, src[ls.At(sources[k])]);
-        o[slot] = acc;
     }
 
     /// <summary>
@@ -67,16 +79,19 @@ internal static class IndexingKernels
     /// layout of src maps e (row-major over the shape without dim) to storage; consecutive
     /// threads handle consecutive elements of one slice.
     /// </summary>
-    public static void IndexAddGroups<T, N>(Index1D t, ArrayView<T> o, ArrayView<int> targets, ArrayView<int> starts, ArrayView<int> sources, ArrayView<T> src, ViewLayout slice, int srcAlong, int sliceCount, int inner, int size)
+    public static void IndexAddGroups<T, N>(Index1D thread, Elements elements, ArrayView<T> o, ArrayView<int> targets, ArrayView<int> starts, ArrayView<int> sources, ArrayView<T> src, ViewLayout slice, int srcAlong, int sliceCount, int inner, int size)
         where T : unmanaged where N : struct, INumeric<T>
     {
-        int g = t / sliceCount, e = t % sliceCount;
-        var at = (e / inner * size + targets[g]) * inner + e % inner;
-        var from = slice.At(e);
-        var acc = o[at];
-        for (int k = starts[g], end = starts[g + 1]; k < end; k++)
-            acc = default(N).Add(acc, src[from + sources[k] * srcAlong]);
-        o[at] = acc;
+        for (int t = thread; t < elements.Count; t += elements.Stride)
+        {
+            int g = t / sliceCount, e = t % sliceCount;
+            var at = (e / inner * size + targets[g]) * inner + e % inner;
+            var from = slice.At(e);
+            var acc = o[at];
+            for (int k = starts[g], end = starts[g + 1]; k < end; k++)
+                acc = default(N).Add(acc, src[from + sources[k] * srcAlong]);
+            o[at] = acc;
+        }
     }
 }
 

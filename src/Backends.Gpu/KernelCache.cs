@@ -8,8 +8,8 @@ namespace Hybrid.Gpu;
 /// <summary>
 /// Kernels compiled for one accelerator, each once: ILGPU translates a kernel method (one
 /// instantiation per element type and numeric struct) on first use, and later calls reuse it.
-/// <c>Launch(kernel, n, ...)</c> runs a one-dimensional kernel over n elements on the
-/// accelerator's stream (asynchronously), skipping empty launches. Launches from several
+/// <c>Launch(kernel, n, ...)</c> runs a one-dimensional kernel over n elements (see
+/// <see cref="Elements"/>) on the accelerator's stream (asynchronously), skipping empty launches. Launches from several
 /// threads are serialized: the stream is one queue anyway, and ILGPU's loaders and its CPU
 /// accelerator are not meant to be entered concurrently.
 /// </summary>
@@ -18,6 +18,9 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     readonly ConcurrentDictionary<MethodInfo, Delegate> compiled = new();
     readonly object gate = new();
 
+    /// <summary>Most threads a one-dimensional launch starts: four times what the device runs at once.</summary>
+    readonly int maxThreads = 4 * accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor;
+
     TDelegate Get<TDelegate>(Delegate kernel, bool explicitlyGrouped, Func<TDelegate> compile) where TDelegate : Delegate =>
         (TDelegate)compiled.GetOrAdd(kernel.Method, method =>
         {
@@ -25,10 +28,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
             return compile();
         });
 
-    public void Launch<T1>(Action<Index1D, T1> kernel, int n, T1 a1) where T1 : struct
+    public void Launch<T1>(Action<Index1D, Elements, T1> kernel, int n, T1 a1) where T1 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1);
     }
 
     public void LaunchGrouped<T1>(Action<T1> kernel, KernelConfig config, T1 a1) where T1 : struct
@@ -37,10 +41,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1);
     }
 
-    public void Launch<T1, T2>(Action<Index1D, T1, T2> kernel, int n, T1 a1, T2 a2) where T1 : struct where T2 : struct
+    public void Launch<T1, T2>(Action<Index1D, Elements, T1, T2> kernel, int n, T1 a1, T2 a2) where T1 : struct where T2 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2);
     }
 
     public void LaunchGrouped<T1, T2>(Action<T1, T2> kernel, KernelConfig config, T1 a1, T2 a2) where T1 : struct where T2 : struct
@@ -49,10 +54,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2);
     }
 
-    public void Launch<T1, T2, T3>(Action<Index1D, T1, T2, T3> kernel, int n, T1 a1, T2 a2, T3 a3) where T1 : struct where T2 : struct where T3 : struct
+    public void Launch<T1, T2, T3>(Action<Index1D, Elements, T1, T2, T3> kernel, int n, T1 a1, T2 a2, T3 a3) where T1 : struct where T2 : struct where T3 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3);
     }
 
     public void LaunchGrouped<T1, T2, T3>(Action<T1, T2, T3> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3) where T1 : struct where T2 : struct where T3 : struct
@@ -61,10 +67,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3);
     }
 
-    public void Launch<T1, T2, T3, T4>(Action<Index1D, T1, T2, T3, T4> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4) where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    public void Launch<T1, T2, T3, T4>(Action<Index1D, Elements, T1, T2, T3, T4> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4) where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4) where T1 : struct where T2 : struct where T3 : struct where T4 : struct
@@ -73,10 +80,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4);
     }
 
-    public void Launch<T1, T2, T3, T4, T5>(Action<Index1D, T1, T2, T3, T4, T5> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    public void Launch<T1, T2, T3, T4, T5>(Action<Index1D, Elements, T1, T2, T3, T4, T5> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5>(Action<T1, T2, T3, T4, T5> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
@@ -85,10 +93,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6>(Action<Index1D, T1, T2, T3, T4, T5, T6> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
@@ -97,10 +106,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5, a6);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6, a7);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6, T7>(Action<T1, T2, T3, T4, T5, T6, T7> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
@@ -109,10 +119,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5, a6, a7);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6, a7, a8);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6, T7, T8>(Action<T1, T2, T3, T4, T5, T6, T7, T8> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
@@ -121,10 +132,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5, a6, a7, a8);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
@@ -133,10 +145,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5, a6, a7, a8, a9);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
@@ -145,10 +158,11 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
         lock (gate) Get(kernel, true, () => accelerator.LoadStreamKernel(kernel))(config, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
     }
 
-    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
+    public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
     {
         if (n == 0) return;
-        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(n, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+        var threads = Math.Min(n, maxThreads);
+        lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
     }
 
     public void LaunchGrouped<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel, KernelConfig config, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct

@@ -68,6 +68,25 @@ internal struct GemmArgs
 internal static class MatMulKernels
 {
     /// <summary>
+    /// Thin products (m or n under <see cref="Gemm.ThinSide"/>: matrix-vector products, a few
+    /// filters over many pixels): one thread per element of C, summing over k in order. A tile
+    /// of 128 rows for 6 of them would leave most threads idle.
+    /// </summary>
+    public static void Thin<T, N>(Index1D thread, Elements elements, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmArgs g, ViewLayout batchA, ViewLayout batchB)
+        where T : unmanaged where N : struct, INumeric<T>
+    {
+        var n = default(N);
+        for (int e = thread; e < elements.Count; e += elements.Stride)
+        {
+            int j = e % g.N, rest = e / g.N, i = rest % g.M, batch = rest / g.M;
+            int at = batchA.At(batch) + i * g.ARow, bt = batchB.At(batch) + j * g.BCol;
+            var sum = n.FromLong(0);
+            for (var k = 0; k < g.K; k++) sum = n.Add(sum, n.Mul(a[at + k * g.ACol], b[bt + k * g.BRow]));
+            c[e] = sum;
+        }
+    }
+
+    /// <summary>
     /// Padding of each shared row (elements). It keeps rows 16-byte aligned and shifts
     /// consecutive rows by four banks, so the transposing stores of a k-contiguous operand
     /// (eight k of four rows per warp) hit 32 different banks.

@@ -12,27 +12,39 @@ namespace Hybrid.Gpu;
 /// </summary>
 internal static class RandomKernels
 {
-    public static void UniformF64(Index1D i, ArrayView<double> o, ulong seed, ulong offset, double low, double width, double top) =>
-        o[i] = Min(low + Unfused.Mul(width, CounterRandom.Unit(seed, unchecked(offset + (ulong)i.X))), top);
+    public static void UniformF64(Index1D thread, Elements elements, ArrayView<double> o, ulong seed, ulong offset, double low, double width, double top)
+    {
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+            o[i] = Min(low + Unfused.Mul(width, CounterRandom.Unit(seed, unchecked(offset + (ulong)i))), top);
+    }
 
-    public static void UniformF32(Index1D i, ArrayView<float> o, ulong seed, ulong offset, double low, double width, float top) =>
-        o[i] = Min((float)(low + Unfused.Mul(width, CounterRandom.Unit(seed, unchecked(offset + (ulong)i.X)))), top);
+    public static void UniformF32(Index1D thread, Elements elements, ArrayView<float> o, ulong seed, ulong offset, double low, double width, float top)
+    {
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+            o[i] = Min((float)(low + Unfused.Mul(width, CounterRandom.Unit(seed, unchecked(offset + (ulong)i)))), top);
+    }
 
     /// <summary>Box–Muller on counters 2(offset + i) and 2(offset + i) + 1, in double, rounded once to T.</summary>
-    public static void Normal<T, N>(Index1D i, ArrayView<T> o, ulong seed, ulong offset, double mean, double std)
+    public static void Normal<T, N>(Index1D thread, Elements elements, ArrayView<T> o, ulong seed, ulong offset, double mean, double std)
         where T : unmanaged where N : struct, INumeric<T>
     {
-        var c = unchecked(2 * (offset + (ulong)i.X));
-        var radius = Math.Sqrt(-2 * Math.Log(1 - CounterRandom.Unit(seed, c)));
-        o[i] = default(N).FromDouble(mean + Unfused.Mul(std * radius, Math.Cos(2 * Math.PI * CounterRandom.Unit(seed, unchecked(c + 1)))));
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var c = unchecked(2 * (offset + (ulong)i));
+            var radius = Math.Sqrt(-2 * Math.Log(1 - CounterRandom.Unit(seed, c)));
+            o[i] = default(N).FromDouble(mean + Unfused.Mul(std * radius, Math.Cos(2 * Math.PI * CounterRandom.Unit(seed, unchecked(c + 1)))));
+        }
     }
 
     /// <summary>low + ⌊bits·range / 2⁶⁴⌋, the CPU backend's Lemire draw without rejection, in T.</summary>
-    public static void RandInt<T, N>(Index1D i, ArrayView<T> o, ulong seed, ulong offset, long low, ulong range)
+    public static void RandInt<T, N>(Index1D thread, Elements elements, ArrayView<T> o, ulong seed, ulong offset, long low, ulong range)
         where T : unmanaged where N : struct, INumeric<T>
     {
-        var pick = MultiplyHigh(CounterRandom.Bits(seed, unchecked(offset + (ulong)i.X)), range);
-        o[i] = default(N).FromLong(unchecked(low + (long)pick));
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var pick = MultiplyHigh(CounterRandom.Bits(seed, unchecked(offset + (ulong)i)), range);
+            o[i] = default(N).FromLong(unchecked(low + (long)pick));
+        }
     }
 
     /// <summary>

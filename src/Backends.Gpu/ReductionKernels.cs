@@ -101,6 +101,38 @@ internal static class ReductionKernels
         default(NIn).IsFloating ? default(NOut).FromDouble(default(NIn).ToDouble(v)) : default(NOut).FromLong(default(NIn).ToLong(v));
 
     /// <summary>
+    /// Short rows (<see cref="GpuBackend.ShortRow"/> elements or fewer, e.g. pooling windows): one
+    /// thread reduces a whole row, left to right; no shared memory, no barriers.
+    /// </summary>
+    public static void ReduceShortRows<T, N, A, NA, R>(Index1D thread, Elements elements, ArrayView<T> x, ViewLayout rows, ViewLayout cols, int count, ArrayView<T> o)
+        where T : unmanaged where N : struct, INumeric<T>
+        where A : unmanaged where NA : struct, INumeric<A>
+        where R : struct, IReduction<A>
+    {
+        for (int row = thread; row < elements.Count; row += elements.Stride)
+        {
+            var at = rows.At(row);
+            var acc = default(R).Identity;
+            for (var c = 0; c < count; c++) acc = default(R).Combine(acc, Cast<T, N, A, NA>(x[at + cols.At(c)]));
+            o[row] = Cast<A, NA, T, N>(acc);
+        }
+    }
+
+    /// <summary>argmax/argmin of short rows, one thread per row (see <see cref="ReduceShortRows{T, N, A, NA, R}"/>).</summary>
+    public static void ArgReduceShortRows<T, N, TMin>(Index1D thread, Elements elements, ArrayView<T> x, ViewLayout rows, int stride, int count, ArrayView<long> o)
+        where T : unmanaged where N : struct, INumeric<T> where TMin : struct, IFlag
+    {
+        for (int row = thread; row < elements.Count; row += elements.Stride)
+        {
+            var at = rows.At(row);
+            var best = default(ArgBestOf<T, N, TMin>).Identity;
+            for (var c = 0; c < count; c++)
+                best = default(ArgBestOf<T, N, TMin>).Combine(best, new ArgCandidate<T> { Value = x[at + c * stride], Index = c });
+            o[row] = best.Index;
+        }
+    }
+
+    /// <summary>
     /// Combines the private results of one row's slices (a power of two) in the group's
     /// dynamic shared memory (one slot per thread): slice s takes in slice s + h for
     /// h = Slices/2, ..., 1. Every thread of the group must call it (it holds barriers);

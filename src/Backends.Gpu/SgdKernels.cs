@@ -28,28 +28,37 @@ internal static class SgdKernels
     }
 
     /// <summary>Without momentum: p −= g·lr.</summary>
-    public static void Plain(Index1D i, ArrayView<float> p, ArrayView<float> grad, Step s)
+    public static void Plain(Index1D thread, Elements elements, ArrayView<float> p, ArrayView<float> grad, Step s)
     {
-        var g = Direction(grad[i], p[i], s);
-        p[i] -= Unfused.Mul(g, s.Lr);
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var g = Direction(grad[i], p[i], s);
+            p[i] -= Unfused.Mul(g, s.Lr);
+        }
     }
 
     /// <summary>First step with momentum: the buffer starts as the gradient itself (no dampening).</summary>
-    public static void First(Index1D i, ArrayView<float> p, ArrayView<float> grad, ArrayView<float> newBuffer, Step s)
+    public static void First(Index1D thread, Elements elements, ArrayView<float> p, ArrayView<float> grad, ArrayView<float> newBuffer, Step s)
     {
-        var g = Direction(grad[i], p[i], s);
-        newBuffer[i] = g;
-        var d = s.Nesterov != 0 ? g + Unfused.Mul(g, s.Momentum) : g;
-        p[i] -= Unfused.Mul(d, s.Lr);
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var g = Direction(grad[i], p[i], s);
+            newBuffer[i] = g;
+            var d = s.Nesterov != 0 ? g + Unfused.Mul(g, s.Momentum) : g;
+            p[i] -= Unfused.Mul(d, s.Lr);
+        }
     }
 
     /// <summary>Later steps: b′ = b·m + g·(1 − dampening); p −= (nesterov ? g + b′·m : b′)·lr.</summary>
-    public static void Momentum(Index1D i, ArrayView<float> p, ArrayView<float> grad, ArrayView<float> buffer, ArrayView<float> newBuffer, Step s)
+    public static void Momentum(Index1D thread, Elements elements, ArrayView<float> p, ArrayView<float> grad, ArrayView<float> buffer, ArrayView<float> newBuffer, Step s)
     {
-        var g = Direction(grad[i], p[i], s);
-        var m = Unfused.Mul(buffer[i], s.Momentum) + Unfused.Mul(g, s.OneMinusDampening);
-        newBuffer[i] = m;
-        var d = s.Nesterov != 0 ? g + Unfused.Mul(m, s.Momentum) : m;
-        p[i] -= Unfused.Mul(d, s.Lr);
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var g = Direction(grad[i], p[i], s);
+            var m = Unfused.Mul(buffer[i], s.Momentum) + Unfused.Mul(g, s.OneMinusDampening);
+            newBuffer[i] = m;
+            var d = s.Nesterov != 0 ? g + Unfused.Mul(m, s.Momentum) : m;
+            p[i] -= Unfused.Mul(d, s.Lr);
+        }
     }
 }

@@ -47,47 +47,53 @@ internal struct Strides4
 internal static class WindowKernels
 {
     /// <summary>Output element i of unfold: consecutive threads take consecutive window positions.</summary>
-    public static void Unfold<T>(Index1D i, ArrayView<T> x, Strides4 sx, ArrayView<T> o, WindowArgs w) where T : unmanaged
+    public static void Unfold<T>(Index1D thread, Elements elements, ArrayView<T> x, Strides4 sx, ArrayView<T> o, WindowArgs w) where T : unmanaged
     {
-        int l = i % w.L, rest = i / w.L;
-        int kernel = rest % w.K, plane = rest / w.K;
-        int oh = l / w.OutW, ow = l - oh * w.OutW;
-        int ki = kernel / w.KernelW, kj = kernel - ki * w.KernelW;
-        int ih = oh * w.StrideH - w.PadH + ki * w.DilationH, iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
-        int n = plane / w.C, c = plane - n * w.C;
-        o[i] = ih >= 0 && ih < w.H && iw >= 0 && iw < w.W
-            ? x[sx.Offset + n * sx.S0 + c * sx.S1 + ih * sx.S2 + iw * sx.S3]
-            : default;
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            int l = i % w.L, rest = i / w.L;
+            int kernel = rest % w.K, plane = rest / w.K;
+            int oh = l / w.OutW, ow = l - oh * w.OutW;
+            int ki = kernel / w.KernelW, kj = kernel - ki * w.KernelW;
+            int ih = oh * w.StrideH - w.PadH + ki * w.DilationH, iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
+            int n = plane / w.C, c = plane - n * w.C;
+            o[i] = ih >= 0 && ih < w.H && iw >= 0 && iw < w.W
+                ? x[sx.Offset + n * sx.S0 + c * sx.S1 + ih * sx.S2 + iw * sx.S3]
+                : default;
+        }
     }
 
     /// <summary>
     /// Image pixel i of fold: window row oh covers image row ih at kernel row ki when
     /// ih + PadH − ki·DilationH = oh·StrideH, with 0 ≤ oh &lt; OutH (and likewise for columns).
     /// </summary>
-    public static void Fold<T, N>(Index1D i, ArrayView<T> cols, Strides4 sc, ArrayView<T> o, WindowArgs w)
+    public static void Fold<T, N>(Index1D thread, Elements elements, ArrayView<T> cols, Strides4 sc, ArrayView<T> o, WindowArgs w)
         where T : unmanaged where N : struct, INumeric<T>
     {
-        var num = default(N);
-        int iw = i % w.W, rest = i / w.W;
-        int ih = rest % w.H, plane = rest / w.H;
-        int n = plane / w.C, c = plane - n * w.C;
-        var sum = num.FromLong(0);
-        var image = sc.Offset + n * sc.S0 + c * w.K * sc.S1;
-        for (var ki = 0; ki < w.KernelH; ki++)
+        for (int i = thread; i < elements.Count; i += elements.Stride)
         {
-            var dh = ih + w.PadH - ki * w.DilationH;
-            if (dh < 0 || dh % w.StrideH != 0) continue;
-            var oh = dh / w.StrideH;
-            if (oh >= w.OutH) continue;
-            for (var kj = 0; kj < w.KernelW; kj++)
+            var num = default(N);
+            int iw = i % w.W, rest = i / w.W;
+            int ih = rest % w.H, plane = rest / w.H;
+            int n = plane / w.C, c = plane - n * w.C;
+            var sum = num.FromLong(0);
+            var image = sc.Offset + n * sc.S0 + c * w.K * sc.S1;
+            for (var ki = 0; ki < w.KernelH; ki++)
             {
-                var dw = iw + w.PadW - kj * w.DilationW;
-                if (dw < 0 || dw % w.StrideW != 0) continue;
-                var ow = dw / w.StrideW;
-                if (ow >= w.OutW) continue;
-                sum = num.Add(sum, cols[image + (ki * w.KernelW + kj) * sc.S1 + (oh * w.OutW + ow) * sc.S2]);
+                var dh = ih + w.PadH - ki * w.DilationH;
+                if (dh < 0 || dh % w.StrideH != 0) continue;
+                var oh = dh / w.StrideH;
+                if (oh >= w.OutH) continue;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var dw = iw + w.PadW - kj * w.DilationW;
+                    if (dw < 0 || dw % w.StrideW != 0) continue;
+                    var ow = dw / w.StrideW;
+                    if (ow >= w.OutW) continue;
+                    sum = num.Add(sum, cols[image + (ki * w.KernelW + kj) * sc.S1 + (oh * w.OutW + ow) * sc.S2]);
+                }
             }
+            o[i] = sum;
         }
-        o[i] = sum;
     }
 }

@@ -176,7 +176,7 @@ public class GpuMatMulTests
         int side = 1 << logSide, tile = 8 * side;
         using var context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: side, numWarpsPerMultiprocessor: side, numMultiprocessors: 1)));
         using var accelerator = context.CreateCPUAccelerator(0);
-        var kernels = new KernelCache(accelerator);
+        var kernels = new KernelCache(accelerator, checkPtx: true);
         var tiling = new GemmTiling(side, logSide);
         var rng = new System.Random(17 + logSide);
         foreach (var (m, k, n, batch) in new[] { (tile + 1, 3 * side + 1, tile - 1, 1), (tile / 2 + 1, 2 * side, 5, 2), (1, 7, tile, 1) })
