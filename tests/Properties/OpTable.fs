@@ -44,6 +44,10 @@ let private alongDim name order2 (make: int[] -> Gen<Tensor>) (f: int -> Tensor 
         let! x = make s
         return Case(sprintf "%s(dim=%d)" name d, [| x |], fun xs -> f d xs.[0]) })
 
+/// A tensor a case's function captured (an index, a mask, a target), on the device of the
+/// case's inputs, so that the same cases run on any device (DeviceProperties).
+let private near (xs: Tensor[]) (t: Tensor) = t.To(xs.[0].Device)
+
 let private g = Gens.tensor
 let private pos s = Gens.tensorIn s 0.3 2.0 [] 0.0
 let private nonzero s = Gens.tensorIn s -2.0 2.0 [ 0.0 ] 0.3
@@ -95,7 +99,7 @@ let elementwise =
           let! b = Gens.tensor sb
           let! c = Gens.tensor (Shape.broadcast "where" sa sb)
           let cond = c.Gt 0.0
-          return Case("where", [| a; b |], fun xs -> cond.To(xs.[0].Device).Where(xs.[0], xs.[1])) }) ]
+          return Case("where", [| a; b |], fun xs -> (near xs cond).Where(xs.[0], xs.[1])) }) ]
 
 /// Variance needs two values along the dim (one is a singularity, not a rule to check):
 /// rejecting smaller inputs also keeps the shrinker from walking into it.
@@ -132,23 +136,23 @@ let reductions =
       unary "var(all)" true -2.0 2.0 [] (fun x -> if x.NumEl < 2 then x.Sum() else x.Var()) ]
 
 let views =
-    [ unary "reshape(-1)" true -2.0 2.0 [] (fun x -> x.Reshape(-1) * Create.Arange(0.0, float x.NumEl, 1.0, DType.Float64))
+    [ unary "reshape(-1)" true -2.0 2.0 [] (fun x -> x.Reshape(-1) * Create.Arange(0.0, float x.NumEl, 1.0, DType.Float64, device = x.Device))
       spec "permute" true (gen {
           let! s = Gens.shape 4 3
           let! keys = Gen.arrayOfLength s.Length (Gen.choose (0, 1000))
           let perm = keys |> Array.mapi (fun i k -> k, i) |> Array.sort |> Array.map snd
           let! x = Gens.tensor s
-          return Case(sprintf "permute %A" perm, [| x |], fun xs -> xs.[0].Permute(perm) * Create.Arange(0.0, float x.NumEl, 1.0, DType.Float64).Reshape(xs.[0].Permute(perm).Shape)) })
+          return Case(sprintf "permute %A" perm, [| x |], fun xs -> xs.[0].Permute(perm) * Create.Arange(0.0, float x.NumEl, 1.0, DType.Float64, device = xs.[0].Device).Reshape(xs.[0].Permute(perm).Shape)) })
       spec "transpose / T" true (gen {
           let! s = Gens.shapeOfRank 2 4
           let! x = Gens.tensor s
-          return Case("T", [| x |], fun xs -> xs.[0].T.MatMul(Create.Arange(0.0, float s.[0], 1.0, DType.Float64))) })
+          return Case("T", [| x |], fun xs -> xs.[0].T.MatMul(Create.Arange(0.0, float s.[0], 1.0, DType.Float64, device = xs.[0].Device))) })
       spec "expand" true (gen {
           let! s = Gens.shape 3 3
           let s1 = s |> Array.map (fun d -> if d = 3 then 1 else d)
           let! x = Gens.tensor s1
           let target = Array.append [| 2 |] s
-          return Case(sprintf "expand to %A" target, [| x |], fun xs -> xs.[0].Expand(target) * Create.Arange(0.0, float (Shape.count target), 1.0, DType.Float64).Reshape(target)) })
+          return Case(sprintf "expand to %A" target, [| x |], fun xs -> xs.[0].Expand(target) * Create.Arange(0.0, float (Shape.count target), 1.0, DType.Float64, device = xs.[0].Device).Reshape(target)) })
       alongDim "narrow" true (fun s -> Gens.tensor (s |> Array.map (fun d -> d + 1))) (fun d x -> x.Narrow(d, 1, x.Shape.[(d + x.Dim) % x.Dim] - 1).Exp())
       alongDim "select" true g (fun d x -> x.Select(d, -1).Sin())
       unary "squeeze / unsqueeze" true -2.0 2.0 [] (fun x -> x.Unsqueeze(0).Unsqueeze(-1).Squeeze().Exp())
@@ -162,12 +166,12 @@ let views =
           let! x = Gens.tensor s
           let! m = Gens.tensor s
           let mask = m.Gt 0.0
-          return Case("x[mask]", [| x |], fun xs -> xs.[0].[TensorIndex.op_Implicit mask].Exp()) })
+          return Case("x[mask]", [| x |], fun xs -> xs.[0].[TensorIndex.op_Implicit (near xs mask)].Exp()) })
       spec "index with an index tensor" true (gen {
           let! s = Gens.shapeOfRank 2 3
           let! x = Gens.tensor s
           let! idx = Gens.indices [| 4 |] s.[0]
-          return Case("x[idx]", [| x |], fun xs -> xs.[0].[TensorIndex.op_Implicit idx].Sin()) })
+          return Case("x[idx]", [| x |], fun xs -> xs.[0].[TensorIndex.op_Implicit (near xs idx)].Sin()) })
       unary "pad" true -2.0 2.0 [] (fun x -> let p = Array.create x.Dim 1 in Join.Pad(x, p, Array.zeroCreate x.Dim, 0.5).Exp())
       unary "clone of a non-contiguous view" true -2.0 2.0 [] (fun x -> x.Contiguous().Clone().Sin()) ]
 
@@ -205,7 +209,7 @@ let structure =
           let! r, c = Gen.zip (Gens.dim 1 3) (Gens.dim 1 4)
           let! x = Gens.tensor [| r; c |]
           let! idx = Gens.indices [| r; 3 |] c
-          return Case("gather(1)", [| x |], fun xs -> xs.[0].Gather(1, idx)) })
+          return Case("gather(1)", [| x |], fun xs -> xs.[0].Gather(1, near xs idx)) })
       spec "scatter / scatter_add" true (gen {
           let! r, c = Gen.zip (Gens.dim 1 3) (Gens.dim 2 4)
           let! x = Gens.tensor [| r; c |]
@@ -213,13 +217,13 @@ let structure =
           let! col = Gens.indices [| r; 1 |] c
           let! many = Gens.indices [| r; 3 |] c
           let! src3 = Gens.tensor [| r; 3 |]
-          return Case("scatter + scatter_add", [| x; src; src3 |], fun xs -> xs.[0].Scatter(1, col, xs.[1]).Exp() + xs.[0].ScatterAdd(1, many, xs.[2]).Sin()) })
+          return Case("scatter + scatter_add", [| x; src; src3 |], fun xs -> xs.[0].Scatter(1, near xs col, xs.[1]).Exp() + xs.[0].ScatterAdd(1, near xs many, xs.[2]).Sin()) })
       spec "index_select / index_add" true (gen {
           let! r, c = Gen.zip (Gens.dim 1 3) (Gens.dim 1 3)
           let! x = Gens.tensor [| r; c |]
           let! idx = Gens.indices [| 4 |] r
           let! src = Gens.tensor [| 4; c |]
-          return Case("index_select + index_add", [| x; src |], fun xs -> xs.[0].IndexSelect(0, idx).Sin().Sum(0) + xs.[0].IndexAdd(0, idx, xs.[1]).Exp().Sum(0)) })
+          return Case("index_select + index_add", [| x; src |], fun xs -> xs.[0].IndexSelect(0, near xs idx).Sin().Sum(0) + xs.[0].IndexAdd(0, near xs idx, xs.[1]).Exp().Sum(0)) })
       spec "unfold / fold" true (gen {
           let! h, w = Gen.zip (Gens.dim 2 4) (Gens.dim 2 4)
           let! x = Gens.tensor [| 1; 2; h; w |]
@@ -257,17 +261,17 @@ let structure =
           let! n, d = Gen.zip (Gens.dim 2 4) (Gens.dim 1 3)
           let! weight = Gens.tensor [| n; d |]
           let! idx = Gens.indices [| 2; 3 |] n
-          return Case("embedding", [| weight |], fun xs -> Functional.Embedding(idx, xs.[0]).Sin()) })
+          return Case("embedding", [| weight |], fun xs -> Functional.Embedding(near xs idx, xs.[0]).Sin()) })
       spec "cross_entropy" true (gen {
           let! n, c = Gen.zip (Gens.dim 1 3) (Gens.dim 2 4)
           let! x = Gens.tensor [| n; c |]
           let! target = Gens.indices [| n |] c
-          return Case("cross_entropy", [| x |], fun xs -> Functional.CrossEntropy(xs.[0], target)) })
+          return Case("cross_entropy", [| x |], fun xs -> Functional.CrossEntropy(xs.[0], near xs target)) })
       spec "nll_loss (sum)" true (gen {
           let! n, c = Gen.zip (Gens.dim 1 3) (Gens.dim 2 4)
           let! x = Gens.tensor [| n; c |]
           let! target = Gens.indices [| n |] c
-          return Case("nll_loss", [| x |], fun xs -> Functional.NllLoss(xs.[0], target, Reduction.Sum)) })
+          return Case("nll_loss", [| x |], fun xs -> Functional.NllLoss(xs.[0], near xs target, Reduction.Sum)) })
       binary "mse_loss" (fun a b -> Functional.MseLoss(a, b.ExpandAs(a).Contiguous())) g g |> fun s -> { s with Cases = Gens.shape 3 3 |> Gen.bind (fun sh -> Gen.zip (Gens.tensor sh) (Gens.tensor sh)) |> Gen.map (fun (a, b) -> Case("mse_loss", [| a; b |], fun xs -> Functional.MseLoss(xs.[0], xs.[1]))) }
       spec "binary_cross_entropy_with_logits" true (gen {
           let! s = Gens.shape 3 3
