@@ -9,6 +9,18 @@ sealed record GpuWorkload(string Name, Func<Action> Setup, Func<double, string> 
 /// <summary>The workloads of issue 6, identical to torch_gpu.py's.</summary>
 static class GpuWorkloads
 {
+    /// <summary>One train step with cross-entropy: zero the grads, forward, backward, step.</summary>
+    static Action TrainStep(Module model, Optimizer optimizer, Tensor x, Tensor y)
+    {
+        var loss = new CrossEntropyLoss();
+        return () =>
+        {
+            optimizer.ZeroGrad();
+            loss.Forward(model.Forward(x), y).Backward();
+            optimizer.Step();
+        };
+    }
+
     public static IEnumerable<GpuWorkload> All(Device device, bool small)
     {
         Tensor Randn(params int[] shape) => Torch.Randn(shape).To(device);
@@ -30,16 +42,7 @@ static class GpuWorkloads
         {
             var model = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));
             model.To(device);
-            var opt = new SGD(model.Parameters(), 0.01, momentum: 0.9);
-            var x = Randn(batch, 784);
-            var y = Torch.RandInt(0, 10, [batch]).To(device);
-            var loss = new CrossEntropyLoss();
-            return () =>
-            {
-                opt.ZeroGrad();
-                loss.Forward(model.Forward(x), y).Backward();
-                opt.Step();
-            };
+            return TrainStep(model, new SGD(model.Parameters(), 0.01, momentum: 0.9), Randn(batch, 784), Torch.RandInt(0, 10, [batch]).To(device));
         }, _ => "");
 
         yield return new("lenet256", () =>
@@ -49,16 +52,7 @@ static class GpuWorkloads
                 new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2), new Flatten(),
                 new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10));
             model.To(device);
-            var opt = new Adam(model.Parameters(), 1e-3);
-            var x = Randn(batch, 1, 28, 28);
-            var y = Torch.RandInt(0, 10, [batch]).To(device);
-            var loss = new CrossEntropyLoss();
-            return () =>
-            {
-                opt.ZeroGrad();
-                loss.Forward(model.Forward(x), y).Backward();
-                opt.Step();
-            };
+            return TrainStep(model, new Adam(model.Parameters(), 1e-3), Randn(batch, 1, 28, 28), Torch.RandInt(0, 10, [batch]).To(device));
         }, _ => "");
 
         var count = S(100_000_000, 10_000);

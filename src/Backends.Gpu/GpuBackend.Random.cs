@@ -50,17 +50,7 @@ public sealed partial class GpuBackend
     /// <inheritdoc />
     public Storage RandInt(DType dtype, int length, ulong seed, ulong offset, long low, long high)
     {
-        if (low >= high)
-            throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
-        (long Min, long Max) bounds = dtype switch
-        {
-            DType.Int32 => (int.MinValue, (long)int.MaxValue + 1),
-            DType.UInt8 => (0L, 256L),
-            DType.Bool => (0L, 2L),
-            _ => (long.MinValue, long.MaxValue),
-        };
-        if (low < bounds.Min || high > bounds.Max)
-            throw new ArgumentException($"random_ expects 'from' and 'to' within the range of {dtype.TorchName()}, but got from={low}, to={high}");
+        Cpu.CounterRandom.CheckRandIntRange(dtype, low, high);
         return DTypeDispatch.On<RandIntRun, Storage>(dtype, new(this, dtype, length, seed, offset, low, unchecked((ulong)(high - low))));
     }
 

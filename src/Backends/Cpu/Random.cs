@@ -70,8 +70,8 @@ internal static class CounterRandom
             : new CpuStorage<float>(Array.ConvertAll(values, v => (float)v));
     }
 
-    /// <summary>Integers uniform in [low, high).</summary>
-    public static Storage RandInt(DType dtype, int length, ulong seed, ulong offset, long low, long high)
+    /// <summary>Throws PyTorch's error unless low &lt; high and both lie within the range of <paramref name="dtype"/>.</summary>
+    public static void CheckRandIntRange(DType dtype, long low, long high)
     {
         if (low >= high)
             throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
@@ -84,6 +84,12 @@ internal static class CounterRandom
         };
         if (low < bounds.Min || high > bounds.Max)
             throw new ArgumentException($"random_ expects 'from' and 'to' within the range of {dtype.TorchName()}, but got from={low}, to={high}");
+    }
+
+    /// <summary>Integers uniform in [low, high).</summary>
+    public static Storage RandInt(DType dtype, int length, ulong seed, ulong offset, long low, long high)
+    {
+        CheckRandIntRange(dtype, low, high);
         var range = unchecked((ulong)(high - low));
         var values = Storages.Uninitialized<long>(length);
         for (var i = 0; i < values.Length; i++)
