@@ -12,21 +12,25 @@ public readonly record struct MemoryStatistics(
 /// a freed block goes to its class's free list and the next request of that class takes it
 /// without asking the driver, so a training loop whose shapes repeat allocates nothing on the
 /// device after its first step. Classes are 512 bytes, then four per power of two (at most 25 %
-/// slack). Blocks are returned only after the tensor that held them is unreachable, and kernels
-/// run in order on one stream, so a reused block is never written while an earlier kernel
-/// still reads it. Blocks in use stay referenced here: otherwise a storage and its block
+/// slack). A block is returned when its storage is disposed or finalized, possibly while a
+/// queued kernel still reads it; kernels run in order on one stream, so the next kernel to
+/// write a reused block runs after every earlier one. Blocks in use stay referenced here: otherwise a storage and its block
 /// would become unreachable together, and the block's own finalizer could free the memory
 /// before the storage's finalizer hands it back for reuse.
 /// </summary>
 internal sealed class CachingAllocator(Accelerator accelerator)
 {
-    readonly object gate = new();
-    readonly Dictionary<long, Stack<MemoryBuffer1D<byte, Stride1D.Dense>>> free = new();
-    readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> inUse = new(ReferenceEqualityComparer.Instance);
-    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections, rentsSinceCollection;
+    /// <summary>One size class: its free blocks, how many blocks it owns, and how many it handed out since the last collection.</summary>
+    sealed class SizeClassState
+    {
+        public readonly Stack<MemoryBuffer1D<byte, Stride1D.Dense>> Free = new();
+        public int Blocks, RentsSinceCollection;
+    }
 
-    /// <summary>Fewest requests between two collections, so that warming up (all misses) does not collect on every one.</summary>
-    const int RentsBetweenCollections = 64;
+    readonly object gate = new();
+    readonly Dictionary<long, SizeClassState> classes = new();
+    readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> inUse = new(ReferenceEqualityComparer.Instance);
+    long allocated, reserved, deviceAllocations, deviceFrees, cacheHits, collections;
 
     /// <summary>The size class of a request of <paramref name="bytes"/> bytes.</summary>
     public static long SizeClass(long bytes)
@@ -39,19 +43,24 @@ internal sealed class CachingAllocator(Accelerator accelerator)
 
     /// <summary>
     /// A block of at least <paramref name="bytes"/> bytes, from the cache when one of its class is
-    /// free. On a miss, when at least <see cref="RentsBetweenCollections"/> blocks have been handed
-    /// out since the last collection, the garbage is collected first: tensors of earlier steps
-    /// that are unreachable but not yet finalized then return their blocks, and the request is
-    /// served from those. The device is asked only for blocks that live tensors need, so a loop
-    /// whose allocations repeat stops asking once the cache holds its working set (instead of
-    /// growing until the GC happens to run), and from then on misses, and collections, stop.
+    /// free. On a miss, when at least half of the class's blocks have been handed out since the
+    /// last collection, the garbage is collected first: tensors of earlier steps that are
+    /// unreachable but not yet finalized then return their blocks, and the request is served from
+    /// those. A loop whose allocations repeat thus stops asking the device once the cache holds
+    /// its working set (instead of growing until the GC happens to run); a class whose live
+    /// blocks really grow is collected for at most once per half of its size, so collections stay
+    /// few however shapes vary.
     /// </summary>
     public MemoryBuffer1D<byte, Stride1D.Dense> Rent(long bytes)
     {
         var size = SizeClass(bytes);
         if (TryTakeCached(size, out var cached)) return cached;
         bool collect;
-        lock (gate) collect = rentsSinceCollection >= RentsBetweenCollections;
+        lock (gate)
+        {
+            var state = StateOf(size);
+            collect = state.RentsSinceCollection > 0 && 2 * state.RentsSinceCollection >= state.Blocks;
+        }
         if (collect)
         {
             // Outside the lock: finalizers return blocks through it.
@@ -60,33 +69,42 @@ internal sealed class CachingAllocator(Accelerator accelerator)
             lock (gate)
             {
                 collections++;
-                rentsSinceCollection = 0;
+                foreach (var state in classes.Values) state.RentsSinceCollection = 0;
             }
             if (TryTakeCached(size, out cached)) return cached;
         }
         var block = AllocateOnDevice(size);
         lock (gate)
         {
+            var state = StateOf(size);
+            state.Blocks++;
+            state.RentsSinceCollection++;
             allocated += size;
             reserved += size;
-            rentsSinceCollection++;
             deviceAllocations++;
             inUse.Add(block);
         }
         return block;
     }
 
+    SizeClassState StateOf(long size)
+    {
+        if (!classes.TryGetValue(size, out var state)) classes[size] = state = new();
+        return state;
+    }
+
     bool TryTakeCached(long size, out MemoryBuffer1D<byte, Stride1D.Dense> block)
     {
         lock (gate)
         {
-            if (free.TryGetValue(size, out var stack) && stack.Count > 0)
+            var state = StateOf(size);
+            if (state.Free.Count > 0)
             {
-                block = stack.Pop();
+                block = state.Free.Pop();
+                state.RentsSinceCollection++;
                 inUse.Add(block);
                 cacheHits++;
                 allocated += size;
-                rentsSinceCollection++;
                 return true;
             }
         }
@@ -101,8 +119,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
         {
             if (!inUse.Remove(block)) return;
             allocated -= block.Length;
-            if (!free.TryGetValue(block.Length, out var stack)) free[block.Length] = stack = new();
-            stack.Push(block);
+            StateOf(block.Length).Free.Push(block);
         }
     }
 
@@ -112,11 +129,19 @@ internal sealed class CachingAllocator(Accelerator accelerator)
         List<MemoryBuffer1D<byte, Stride1D.Dense>> blocks;
         lock (gate)
         {
-            blocks = free.Values.SelectMany(s => s).ToList();
-            free.Clear();
+            blocks = [];
+            foreach (var state in classes.Values)
+            {
+                state.Blocks -= state.Free.Count;
+                blocks.AddRange(state.Free);
+                state.Free.Clear();
+            }
             reserved -= blocks.Sum(b => b.Length);
             deviceFrees += blocks.Count;
         }
+        // A cached block may still be read by a queued kernel (it was returned when its tensor
+        // died, not when the device finished with it): wait before giving memory back.
+        if (blocks.Count > 0) accelerator.Synchronize();
         foreach (var b in blocks) b.Dispose();
     }
 

@@ -22,10 +22,7 @@ internal static class ElementwiseKernels
     {
         for (int i = thread; i < elements.Count; i += elements.Stride)
         {
-            var v = x[lx.At(i)];
-            o[lo.At(i)] = default(NIn).IsFloating
-                ? default(NOut).FromDouble(default(NIn).ToDouble(v))
-                : default(NOut).FromLong(default(NIn).ToLong(v));
+            o[lo.At(i)] = Numbers.Convert<TIn, NIn, TOut, NOut>(x[lx.At(i)]);
         }
     }
 
@@ -42,7 +39,11 @@ internal static class ElementwiseKernels
             var v = x[lx.At(i)];
             var u = (UnaryOp)op;
             if (u is UnaryOp.Clamp or UnaryOp.Relu)
-                o[i] = n.IsNaN(v) ? v : n.Lt(v, lo) ? lo : n.Lt(hi, v) ? hi : v;
+            {
+                // max, then min: when lo > hi every element becomes hi, as in PyTorch.
+                var above = n.Lt(v, lo) ? lo : v;
+                o[i] = n.IsNaN(v) ? v : n.Lt(hi, above) ? hi : above;
+            }
             else if (n.IsFloating)
                 o[i] = n.FromDouble(FloatingMath.Apply(u, n.ToDouble(v), alpha, beta));
             else

@@ -1,9 +1,10 @@
 namespace Hybrid.Gpu;
 
 /// <summary>
-/// The floating unary functions in double precision, as kernels evaluate them. The
-/// special functions are the CPU backend's own (<c>Cpu.SpecialFunctions</c>: plain
-/// arithmetic and loops, which ILGPU compiles), so both backends agree to rounding.
+/// The floating unary functions in double precision, as kernels evaluate them (float32 results
+/// are rounded once; the CPU backend computes exp, log, tanh and a few others in float32, so the
+/// backends agree to about an ulp of float32). The special functions are the CPU backend's own
+/// (<c>Cpu.SpecialFunctions</c>: plain arithmetic and loops, which ILGPU compiles).
 /// </summary>
 internal static class FloatingMath
 {

@@ -15,8 +15,13 @@ public sealed partial class GpuBackend
     {
         // A source that shares the destination's storage is copied out first, so that no
         // element is overwritten before it is read.
-        if (ReferenceEquals(src.Storage, dst.Storage)) src = Strided.Contiguous(Copy(src, src.DType), src.Shape);
-        Convert(src, dst);
+        if (!ReferenceEquals(src.Storage, dst.Storage))
+        {
+            Convert(src, dst);
+            return;
+        }
+        using var copy = (GpuStorage)Copy(src, src.DType);
+        Convert(Strided.Contiguous(copy, src.Shape), dst);
     }
 
     void Convert(Strided x, Strided o) => DTypeDispatch.On<ConvertFrom, bool>(x.DType, new(this, x, o));
@@ -40,6 +45,16 @@ public sealed partial class GpuBackend
 
     /// <summary>x itself when it has <paramref name="dtype"/>, else a converted contiguous copy.</summary>
     Strided As(Strided x, DType dtype) => x.DType == dtype ? x : Strided.Contiguous(Copy(x, dtype), x.Shape);
+
+    /// <summary>
+    /// Returns the memory of <paramref name="converted"/> (made by <see cref="As"/> from
+    /// <paramref name="original"/>) to the cache at once when it is a copy. Safe right after the
+    /// kernels that read it are enqueued: the next kernel to write the block runs after them.
+    /// </summary>
+    static void Release(Strided converted, Strided original)
+    {
+        if (!ReferenceEquals(converted.Storage, original.Storage)) ((GpuStorage)converted.Storage).Dispose();
+    }
 
     /// <inheritdoc />
     public Storage Unary(UnaryOp op, Strided x, double alpha, double beta)
@@ -73,7 +88,11 @@ public sealed partial class GpuBackend
     {
         if (op is BinaryOp.And or BinaryOp.Or && dtype != DType.Bool)
             throw new NotSupportedException($"logical_{op.ToString().ToLowerInvariant()}: not implemented for '{dtype.TorchName()}'");
-        return DTypeDispatch.On<BinaryRun, Storage>(dtype, new(this, op, As(a, dtype), As(b, dtype)));
+        Strided ac = As(a, dtype), bc = As(b, dtype);
+        var o = DTypeDispatch.On<BinaryRun, Storage>(dtype, new(this, op, ac, bc));
+        Release(ac, a);
+        Release(bc, b);
+        return o;
     }
 
     readonly struct BinaryRun(GpuBackend g, BinaryOp op, Strided a, Strided b) : IDTypeFunc<Storage>
@@ -91,7 +110,11 @@ public sealed partial class GpuBackend
     public Storage Compare(CompareOp op, Strided a, Strided b)
     {
         var dtype = DTypes.Promote(a.DType, b.DType);
-        return DTypeDispatch.On<CompareRun, Storage>(dtype, new(this, op, As(a, dtype), As(b, dtype)));
+        Strided ac = As(a, dtype), bc = As(b, dtype);
+        var o = DTypeDispatch.On<CompareRun, Storage>(dtype, new(this, op, ac, bc));
+        Release(ac, a);
+        Release(bc, b);
+        return o;
     }
 
     readonly struct CompareRun(GpuBackend g, CompareOp op, Strided a, Strided b) : IDTypeFunc<Storage>
@@ -106,8 +129,15 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
-    public Storage Where(Strided cond, Strided a, Strided b, DType dtype) =>
-        DTypeDispatch.On<WhereRun, Storage>(dtype, new(this, As(cond, DType.Bool), As(a, dtype), As(b, dtype)));
+    public Storage Where(Strided cond, Strided a, Strided b, DType dtype)
+    {
+        Strided cc = As(cond, DType.Bool), ac = As(a, dtype), bc = As(b, dtype);
+        var o = DTypeDispatch.On<WhereRun, Storage>(dtype, new(this, cc, ac, bc));
+        Release(cc, cond);
+        Release(ac, a);
+        Release(bc, b);
+        return o;
+    }
 
     readonly struct WhereRun(GpuBackend g, Strided cond, Strided a, Strided b) : IDTypeFunc<Storage>
     {

@@ -105,15 +105,15 @@ public sealed partial class GpuBackend
             if (s.Cols <= ShortRow)
             {
                 var shortRows = g.Allocate(DType.Int64, s.Rows);
-                if (max) g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, No>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
-                else g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, Yes>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
+                if (max) g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, PickMax>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
+                else g.Kernels.Launch(ReductionKernels.ArgReduceShortRows<T, N, PickMin>, s.Rows, View<T>(x), rows, x.Strides[dim], s.Cols, shortRows.View<long>());
                 return shortRows;
             }
             var grid = ReduceGrid.Plan(g.Accelerator, s.Rows, s.Cols, s.KeptInnermost, Unsafe.SizeOf<ArgCandidate<T>>(), split: false);
             var config = grid.Config<ArgCandidate<T>>();
             var o = g.Allocate(DType.Int64, s.Rows);
-            if (max) g.Kernels.LaunchGrouped(ReductionKernels.ArgReduce<T, N, No>, config, View<T>(x), rows, x.Strides[dim], grid, o.View<long>());
-            else g.Kernels.LaunchGrouped(ReductionKernels.ArgReduce<T, N, Yes>, config, View<T>(x), rows, x.Strides[dim], grid, o.View<long>());
+            if (max) g.Kernels.LaunchGrouped(ReductionKernels.ArgReduce<T, N, PickMax>, config, View<T>(x), rows, x.Strides[dim], grid, o.View<long>());
+            else g.Kernels.LaunchGrouped(ReductionKernels.ArgReduce<T, N, PickMin>, config, View<T>(x), rows, x.Strides[dim], grid, o.View<long>());
             return o;
         }
     }
@@ -137,7 +137,7 @@ public sealed partial class GpuBackend
             var s = RowSplit.Of(x, [dim]);
             var outStrides = Layout.ContiguousStrides(x.Shape);
             var xRows = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, name);
-            var oRows = ViewLayout.Of(s.KeptShape, RowSplit.Without(outStrides, dim), 0, name);
+            var oRows = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, name);
             var grid = ReduceGrid.Plan(g.Accelerator, s.Rows, s.Cols, s.KeptInnermost, sizeof(double), split: false);
             g.Kernels.LaunchGrouped(SoftmaxKernels.Softmax<T, N>, grid.Config<double>(),
                 View<T>(x), xRows, x.Strides[dim], o.View<T>(), oRows, outStrides[dim], grid, log ? 1 : 0);
@@ -188,8 +188,6 @@ public sealed partial class GpuBackend
             return new([.. keptShape], [.. keptStrides], [.. reducedShape], [.. reducedStrides],
                 Layout.Count([.. keptShape]), Layout.Count([.. reducedShape]));
         }
-
-        public static int[] Without(int[] values, int dim) => [.. values[..dim], .. values[(dim + 1)..]];
 
         /// <summary>Whether a kept dim steps through memory more finely than every reduced dim (as the CPU backend decides).</summary>
         public bool KeptInnermost => Innermost(ReducedShape, ReducedStrides) > Innermost(KeptShape, KeptStrides);

@@ -6,16 +6,20 @@ namespace Hybrid.Gpu;
 /// <summary>
 /// The kernel contract on one ILGPU accelerator: a CUDA GPU, or ILGPU's CPU accelerator,
 /// which runs the same kernels so that every GPU kernel is tested without a GPU. Kernels are
-/// enqueued on the accelerator's stream and run asynchronously; only reading values back
-/// (<see cref="ToArray"/>) waits for them. Operands are strided views (<see cref="ViewLayout"/>),
+/// enqueued on the accelerator's stream and run asynchronously; reading values back
+/// (<see cref="ToArray"/>) waits for them, and so do the ops whose work depends on values: the
+/// index checks of gather, index_select, scatter and index_add, and nonzero's count. Operands are strided views (<see cref="ViewLayout"/>),
 /// results contiguous storages from the device's caching allocator.
 /// </summary>
 public sealed partial class GpuBackend : IBackend
 {
-    internal GpuBackend(Device device)
+    internal GpuBackend(Device device) : this(device, GpuDevices.CreateAccelerator(device)) { }
+
+    /// <summary>A backend on a given accelerator (tests use simulated devices of other shapes).</summary>
+    internal GpuBackend(Device device, Accelerator accelerator)
     {
         Device = device;
-        Accelerator = GpuDevices.CreateAccelerator(device);
+        Accelerator = accelerator;
         Allocator = new CachingAllocator(Accelerator);
         Kernels = new KernelCache(Accelerator, checkPtx: device.Type == GpuDevices.Simulator && PtxCheck.Enabled);
     }
@@ -91,9 +95,8 @@ public sealed partial class GpuBackend : IBackend
     /// <inheritdoc />
     public Array ToArray(Strided x)
     {
-        var contiguous = x.IsContiguous && x.Offset == 0 && x.Count == x.Storage.Length
-            ? (GpuStorage)x.Storage
-            : (GpuStorage)Copy(x, x.DType);
+        var whole = x.IsContiguous && x.Offset == 0 && x.Count == x.Storage.Length;
+        var contiguous = whole ? (GpuStorage)x.Storage : (GpuStorage)Copy(x, x.DType);
         var stream = Accelerator.DefaultStream;
         Array result;
         switch (x.DType)
@@ -105,7 +108,8 @@ public sealed partial class GpuBackend : IBackend
             case DType.UInt8: result = Read<byte>(contiguous, stream); break;
             default: result = Array.ConvertAll(Read<byte>(contiguous, stream), v => v != 0); break;
         }
-        GC.KeepAlive(contiguous);
+        if (whole) GC.KeepAlive(contiguous);
+        else contiguous.Dispose();
         return result;
     }
 

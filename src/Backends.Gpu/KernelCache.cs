@@ -21,6 +21,13 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     /// <summary>Most threads a one-dimensional launch starts: four times what the device runs at once.</summary>
     readonly int maxThreads = 4 * accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor;
 
+    /// <summary>Grid-stride loops count in int: i + stride must not overflow.</summary>
+    void CheckCount(int n)
+    {
+        if (n > int.MaxValue - maxThreads)
+            throw new NotSupportedException($"the GPU backend's kernels handle up to {int.MaxValue - maxThreads} elements per tensor, got {n}");
+    }
+
     TDelegate Get<TDelegate>(Delegate kernel, bool explicitlyGrouped, Func<TDelegate> compile) where TDelegate : Delegate =>
         (TDelegate)compiled.GetOrAdd(kernel.Method, method =>
         {
@@ -31,6 +38,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1>(Action<Index1D, Elements, T1> kernel, int n, T1 a1) where T1 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1);
     }
@@ -44,6 +52,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2>(Action<Index1D, Elements, T1, T2> kernel, int n, T1 a1, T2 a2) where T1 : struct where T2 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2);
     }
@@ -57,6 +66,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3>(Action<Index1D, Elements, T1, T2, T3> kernel, int n, T1 a1, T2 a2, T3 a3) where T1 : struct where T2 : struct where T3 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3);
     }
@@ -70,6 +80,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4>(Action<Index1D, Elements, T1, T2, T3, T4> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4) where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4);
     }
@@ -83,6 +94,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5>(Action<Index1D, Elements, T1, T2, T3, T4, T5> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5);
     }
@@ -96,6 +108,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6);
     }
@@ -109,6 +122,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7);
     }
@@ -122,6 +136,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8);
     }
@@ -135,6 +150,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9);
     }
@@ -148,6 +164,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
     }
@@ -161,6 +178,7 @@ internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
     public void Launch<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(Action<Index1D, Elements, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> kernel, int n, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct where T11 : struct
     {
         if (n == 0) return;
+        CheckCount(n);
         var threads = Math.Min(n, maxThreads);
         lock (gate) Get(kernel, false, () => accelerator.LoadAutoGroupedStreamKernel(kernel))(threads, new Elements(n, threads), a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
     }

@@ -19,7 +19,10 @@ public interface INumeric<T> where T : unmanaged
     T Add(T a, T b);
     T Sub(T a, T b);
     T Mul(T a, T b);
-    /// <summary>True division for floats; truncating division for integers (x / 0 gives 0).</summary>
+    /// <summary>
+    /// True division for floats; truncating division for integers. An integer x / 0 gives 0 here,
+    /// where the CPU backend throws: a kernel cannot throw (PyTorch's CUDA kernels give garbage).
+    /// </summary>
     T Div(T a, T b);
     T Pow(T a, T b);
     /// <summary>The larger of a and b; NaN propagates.</summary>
@@ -170,7 +173,17 @@ public readonly struct B8 : INumeric<byte>
     public byte Highest => 1;
 }
 
-/// <summary>Integer powers by repeated squaring, wrapping on overflow (negative exponents give 0).</summary>
+/// <summary>Conversions between element types, as kernels make them.</summary>
+internal static class Numbers
+{
+    /// <summary>v in another element type: floats convert through double, integers through long (as PyTorch's to(dtype)).</summary>
+    public static TOut Convert<TIn, NIn, TOut, NOut>(TIn v)
+        where TIn : unmanaged where NIn : struct, INumeric<TIn>
+        where TOut : unmanaged where NOut : struct, INumeric<TOut> =>
+        default(NIn).IsFloating ? default(NOut).FromDouble(default(NIn).ToDouble(v)) : default(NOut).FromLong(default(NIn).ToLong(v));
+}
+
+/// <summary>Integer powers by repeated squaring, wrapping on overflow (negative exponents give 0, where the CPU backend throws).</summary>
 internal static class IntegerPower
 {
     public static long Of(long a, long b)

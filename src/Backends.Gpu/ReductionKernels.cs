@@ -77,12 +77,12 @@ internal interface IFlag
     bool Value { get; }
 }
 
-internal readonly struct Yes : IFlag
+internal readonly struct PickMin : IFlag
 {
     public bool Value => true;
 }
 
-internal readonly struct No : IFlag
+internal readonly struct PickMax : IFlag
 {
     public bool Value => false;
 }
@@ -94,12 +94,6 @@ internal readonly struct No : IFlag
 /// </summary>
 internal static class ReductionKernels
 {
-    /// <summary>A value converted between element types as <see cref="ElementwiseKernels.Convert{TIn, NIn, TOut, NOut}"/> does.</summary>
-    public static TOut Cast<TIn, NIn, TOut, NOut>(TIn v)
-        where TIn : unmanaged where NIn : struct, INumeric<TIn>
-        where TOut : unmanaged where NOut : struct, INumeric<TOut> =>
-        default(NIn).IsFloating ? default(NOut).FromDouble(default(NIn).ToDouble(v)) : default(NOut).FromLong(default(NIn).ToLong(v));
-
     /// <summary>
     /// Short rows (<see cref="GpuBackend.ShortRow"/> elements or fewer, e.g. pooling windows): one
     /// thread reduces a whole row, left to right; no shared memory, no barriers.
@@ -113,8 +107,8 @@ internal static class ReductionKernels
         {
             var at = rows.At(row);
             var acc = default(R).Identity;
-            for (var c = 0; c < count; c++) acc = default(R).Combine(acc, Cast<T, N, A, NA>(x[at + cols.At(c)]));
-            o[row] = Cast<A, NA, T, N>(acc);
+            for (var c = 0; c < count; c++) acc = default(R).Combine(acc, Numbers.Convert<T, N, A, NA>(x[at + cols.At(c)]));
+            o[row] = Numbers.Convert<A, NA, T, N>(acc);
         }
     }
 
@@ -178,10 +172,10 @@ internal static class ReductionKernels
             var end = Math.Min(grid.Cols, start + grid.Chunk);
             var at = rows.At(row);
             for (var j = start + slice; j < end; j += grid.Slices)
-                acc = r.Combine(acc, Cast<TIn, NIn, A, NA>(x[at + cols.At(j)]));
+                acc = r.Combine(acc, Numbers.Convert<TIn, NIn, A, NA>(x[at + cols.At(j)]));
         }
         acc = GroupReduce(acc, grid, thread, r);
-        if (slice == 0 && row < grid.Rows) o[row * grid.Parts + part] = Cast<A, NA, TOut, NOut>(acc);
+        if (slice == 0 && row < grid.Rows) o[row * grid.Parts + part] = Numbers.Convert<A, NA, TOut, NOut>(acc);
     }
 
     /// <summary>o[row] = the position of the first max (or min) of x at rows.At(row) + j·step, j &lt; Cols; NaN counts as largest.</summary>

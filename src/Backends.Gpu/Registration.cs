@@ -15,9 +15,6 @@ public static class Registration
         Backends.Register(GpuDevices.Simulator, Create);
     }
 
-    /// <summary>Ensures the registration has run.</summary>
-    public static void EnsureRegistered() { }
-
     /// <summary>The backend of a device, created once per device for the life of the process.</summary>
     public static GpuBackend Create(Device device)
     {
