@@ -34,9 +34,9 @@ different ones; `x.To(device)` and `module.To(device)` move tensors and models.
 
 Device memory comes from a caching allocator with size classes, as PyTorch's: a tensor's block
 returns to the cache when the tensor is collected (or its storage disposed), and the next request
-of that size reuses it. When half of the cache has been handed out since the last collection, a
-request that misses first collects garbage, so a training loop stops asking the driver for memory
-after its first steps. `Torch.Cuda.MemoryAllocated()`, `MemoryReserved()`, `MemoryStats()` and
+of that size reuses it. When half of a size's blocks have been handed out since the last
+collection, a request of that size that finds none free first collects garbage, so a training loop
+stops asking the driver for memory after its first steps. `Torch.Cuda.MemoryAllocated()`, `MemoryReserved()`, `MemoryStats()` and
 `EmptyCache()` report and release it.
 
 ## The backend contract
