@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -403,9 +404,44 @@ internal static class Reductions
         for (var row = 0; row < loop.Rows; row++, loop.Advance())
         {
             int xo = loop.Offsets[0], oo = loop.Offsets[1], step = loop.InnerStrides[0];
-            for (var j = 0; j < loop.Inner; j++, xo += step)
+            var j = 0;
+            // Neighbouring outputs read neighbouring elements (pooling windows, argmax over a
+            // middle dim): compare whole vectors of them at once.
+            if (typeof(T) == typeof(float) && step == 1 && size > 0)
+                j = max ? ArgBestColumns<Greater<float>>(MemoryMarshal.Cast<T, float>(x), xo, loop.Inner, size, along, o.AsSpan(oo))
+                        : ArgBestColumns<Less<float>>(MemoryMarshal.Cast<T, float>(x), xo, loop.Inner, size, along, o.AsSpan(oo));
+            for (xo += j * step; j < loop.Inner; j++, xo += step)
                 o[oo + j] = max ? ArgBest<T, Greater<T>>(x, xo, size, along) : ArgBest<T, Less<T>>(x, xo, size, along);
         }
+    }
+
+    /// <summary>
+    /// <see cref="ArgBest{T, TOrder}"/> of <paramref name="count"/> neighbouring columns at once,
+    /// a vector of them at a time: a candidate replaces the best when strictly better, or when it
+    /// is the first NaN (NaN counts as the extreme, and the first one wins, as in PyTorch).
+    /// Returns how many columns it did (a multiple of the vector width).
+    /// </summary>
+    static int ArgBestColumns<TOrder>(ReadOnlySpan<float> x, int start, int count, int size, int along, Span<long> o)
+        where TOrder : struct, IOrder<float>
+    {
+        var width = Vector<float>.Count;
+        if (!Vector.IsHardwareAccelerated || count < width) return 0;
+        var done = count / width * width;
+        for (var j = 0; j < done; j += width)
+        {
+            var best = new Vector<float>(x.Slice(start + j, width));
+            var index = Vector<int>.Zero;
+            for (var i = 1; i < size; i++)
+            {
+                var v = new Vector<float>(x.Slice(start + j + i * along, width));
+                // Equals(v, v) is false exactly in NaN lanes.
+                var better = default(TOrder).Better(v, best) | Vector.AndNot(Vector.Equals(best, best), Vector.Equals(v, v));
+                best = Vector.ConditionalSelect(better.As<int, float>(), v, best);
+                index = Vector.ConditionalSelect(better, new Vector<int>(i), index);
+            }
+            for (var k = 0; k < width; k++) o[j + k] = index[k];
+        }
+        return done;
     }
 
     static long ArgBest<T, TOrder>(ReadOnlySpan<T> x, int start, int size, int step)
@@ -431,15 +467,20 @@ internal static class Reductions
     interface IOrder<T>
     {
         bool Better(T candidate, T best);
+
+        /// <summary>Lanes where the candidate is strictly better (all bits set), for float vectors.</summary>
+        Vector<int> Better(Vector<float> candidate, Vector<float> best);
     }
 
     readonly struct Greater<T> : IOrder<T> where T : INumber<T>
     {
         public bool Better(T candidate, T best) => candidate > best;
+        public Vector<int> Better(Vector<float> candidate, Vector<float> best) => Vector.GreaterThan(candidate, best);
     }
 
     readonly struct Less<T> : IOrder<T> where T : INumber<T>
     {
         public bool Better(T candidate, T best) => candidate < best;
+        public Vector<int> Better(Vector<float> candidate, Vector<float> best) => Vector.LessThan(candidate, best);
     }
 }
