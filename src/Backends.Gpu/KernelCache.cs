@@ -9,9 +9,11 @@ namespace Hybrid.Gpu;
 /// Kernels compiled for one accelerator, each once: ILGPU translates a kernel method (one
 /// instantiation per element type and numeric struct) on first use, and later calls reuse it.
 /// <c>Launch(kernel, n, ...)</c> runs a one-dimensional kernel over n elements (see
-/// <see cref="Elements"/>) on the accelerator's stream (asynchronously), skipping empty launches. Launches from several
-/// threads are serialized: the stream is one queue anyway, and ILGPU's loaders and its CPU
-/// accelerator are not meant to be entered concurrently.
+/// <see cref="Elements"/>) on the accelerator's stream, asynchronously, and skips empty
+/// launches; <c>LaunchGrouped</c> runs an explicitly grouped one. Launches from several threads
+/// are serialized: the stream is one queue anyway, and ILGPU's loaders and its CPU accelerator
+/// are not meant to be entered concurrently. On the simulated device each kernel is also
+/// compiled to PTX the first time (<see cref="PtxCheck"/>).
 /// </summary>
 internal sealed class KernelCache(Accelerator accelerator, bool checkPtx)
 {
