@@ -168,6 +168,24 @@ public class GpuModuleTests
     }
 
     [Fact]
+    public void Linear_algebra_of_device_tensors_stays_on_the_device_with_the_CPU_values_and_gradients()
+    {
+        // The decompositions compute on the host (MathNet); their results and gradients must
+        // still land on the operand's device.
+        Torch.ManualSeed(4);
+        var m = Torch.Randn([3, 3], DType.Float64);
+        var a = (m.MatMul(m.T) + Torch.Eye(3, dtype: DType.Float64)).RequiresGrad_();
+        var ag = a.Detach().To(Gpu).RequiresGrad_();
+        var b = Torch.Randn([3, 2], DType.Float64);
+        var y = Linalg.Inv(a).Sum() + Linalg.Det(a) + Linalg.Solve(a, b).Pow(2).Sum() + Linalg.Cholesky(a).Sum();
+        var yg = Linalg.Inv(ag).Sum() + Linalg.Det(ag) + Linalg.Solve(ag, b.To(Gpu)).Pow(2).Sum() + Linalg.Cholesky(ag).Sum();
+        AssertClose(y, yg, "value", 1e-10);
+        y.Backward();
+        yg.Backward();
+        AssertClose(a.Grad!, ag.Grad!, "gradient", 1e-10);
+    }
+
+    [Fact]
     public void A_state_dict_saved_from_the_device_loads_into_a_CPU_model_and_back()
     {
         Torch.ManualSeed(1);
