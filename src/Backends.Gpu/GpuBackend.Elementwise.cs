@@ -43,17 +43,22 @@ public sealed partial class GpuBackend
         }
     }
 
-    /// <summary>x itself when it has <paramref name="dtype"/>, else a converted contiguous copy.</summary>
-    Strided As(Strided x, DType dtype) => x.DType == dtype ? x : Strided.Contiguous(Copy(x, dtype), x.Shape);
+    /// <summary>x in <paramref name="dtype"/>: x itself, or a converted contiguous copy (see <see cref="Operand"/>).</summary>
+    Operand In(Strided x, DType dtype) => x.DType == dtype ? new(x, false) : new(Strided.Contiguous(Copy(x, dtype), x.Shape), true);
 
     /// <summary>
-    /// Returns the memory of <paramref name="converted"/> (made by <see cref="As"/> from
-    /// <paramref name="original"/>) to the cache at once when it is a copy. Safe right after the
-    /// kernels that read it are enqueued: the next kernel to write the block runs after them.
+    /// An operand in the dtype a kernel needs. A converted copy goes back to the cache on
+    /// Dispose, which is safe as soon as the kernels reading it are enqueued: the next kernel to
+    /// write the block runs after them on the stream.
     /// </summary>
-    static void Release(Strided converted, Strided original)
+    readonly struct Operand(Strided view, bool copy) : IDisposable
     {
-        if (!ReferenceEquals(converted.Storage, original.Storage)) ((GpuStorage)converted.Storage).Dispose();
+        public Strided View => view;
+
+        public void Dispose()
+        {
+            if (copy) ((GpuStorage)view.Storage).Dispose();
+        }
     }
 
     /// <inheritdoc />
@@ -88,11 +93,8 @@ public sealed partial class GpuBackend
     {
         if (op is BinaryOp.And or BinaryOp.Or && dtype != DType.Bool)
             throw new NotSupportedException($"logical_{op.ToString().ToLowerInvariant()}: not implemented for '{dtype.TorchName()}'");
-        Strided ac = As(a, dtype), bc = As(b, dtype);
-        var o = DTypeDispatch.On<BinaryRun, Storage>(dtype, new(this, op, ac, bc));
-        Release(ac, a);
-        Release(bc, b);
-        return o;
+        using Operand ac = In(a, dtype), bc = In(b, dtype);
+        return DTypeDispatch.On<BinaryRun, Storage>(dtype, new(this, op, ac.View, bc.View));
     }
 
     readonly struct BinaryRun(GpuBackend g, BinaryOp op, Strided a, Strided b) : IDTypeFunc<Storage>
@@ -110,11 +112,8 @@ public sealed partial class GpuBackend
     public Storage Compare(CompareOp op, Strided a, Strided b)
     {
         var dtype = DTypes.Promote(a.DType, b.DType);
-        Strided ac = As(a, dtype), bc = As(b, dtype);
-        var o = DTypeDispatch.On<CompareRun, Storage>(dtype, new(this, op, ac, bc));
-        Release(ac, a);
-        Release(bc, b);
-        return o;
+        using Operand ac = In(a, dtype), bc = In(b, dtype);
+        return DTypeDispatch.On<CompareRun, Storage>(dtype, new(this, op, ac.View, bc.View));
     }
 
     readonly struct CompareRun(GpuBackend g, CompareOp op, Strided a, Strided b) : IDTypeFunc<Storage>
@@ -131,12 +130,8 @@ public sealed partial class GpuBackend
     /// <inheritdoc />
     public Storage Where(Strided cond, Strided a, Strided b, DType dtype)
     {
-        Strided cc = As(cond, DType.Bool), ac = As(a, dtype), bc = As(b, dtype);
-        var o = DTypeDispatch.On<WhereRun, Storage>(dtype, new(this, cc, ac, bc));
-        Release(cc, cond);
-        Release(ac, a);
-        Release(bc, b);
-        return o;
+        using Operand cc = In(cond, DType.Bool), ac = In(a, dtype), bc = In(b, dtype);
+        return DTypeDispatch.On<WhereRun, Storage>(dtype, new(this, cc.View, ac.View, bc.View));
     }
 
     readonly struct WhereRun(GpuBackend g, Strided cond, Strided a, Strided b) : IDTypeFunc<Storage>

@@ -15,7 +15,8 @@ public sealed partial class GpuBackend
     /// <inheritdoc />
     public Storage Gather(Strided x, int dim, Strided index)
     {
-        index = As(index, DType.Int64);
+        using var converted = In(index, DType.Int64);
+        index = converted.View;
         var size = x.Shape[dim];
         var first = StartRangeCheck(index, size);
         var o = DTypeDispatch.On<GatherRun, GpuStorage>(x.DType, new(this, x, dim, index));
@@ -39,7 +40,8 @@ public sealed partial class GpuBackend
     /// <inheritdoc />
     public Storage IndexSelect(Strided x, int dim, Strided index)
     {
-        index = As(index, DType.Int64);
+        using var converted = In(index, DType.Int64);
+        index = converted.View;
         var size = x.Shape[dim];
         var first = StartRangeCheck(index, size);
         var o = DTypeDispatch.On<IndexSelectRun, GpuStorage>(x.DType, new(this, x, dim, index));
@@ -65,15 +67,15 @@ public sealed partial class GpuBackend
     public Storage Scatter(Strided x, int dim, Strided index, Strided src, bool accumulate)
     {
         var op = accumulate ? "scatter_add" : "scatter";
-        index = As(index, DType.Int64);
-        src = As(src, x.DType);
+        using Operand indices = In(index, DType.Int64), values = In(src, x.DType);
+        (index, src) = (indices.View, values.View);
         // Destination slot of each source (row-major over the index's shape) in the contiguous
         // output: its own coordinates, with the index value along dim.
-        var values = (long[])ToArray(index);
+        var positions = (long[])ToArray(index);
         var outStrides = Storages.Contiguous(x.Shape);
         var slots = RowMajorOffsets(index.Shape, Storages.With(outStrides, dim, 0));
         int size = x.Shape[dim], along = outStrides[dim];
-        for (var k = 0; k < slots.Length; k++) slots[k] += CheckIndex(op, values[k], dim, size) * along;
+        for (var k = 0; k < slots.Length; k++) slots[k] += CheckIndex(op, positions[k], dim, size) * along;
         var o = (GpuStorage)Copy(x, x.DType);
         DTypeDispatch.On<ScatterRun, bool>(x.DType, new(this, o, IndexGroups.Of(slots), src, accumulate));
         return o;
@@ -84,10 +86,10 @@ public sealed partial class GpuBackend
         public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
         {
             if (groups.Targets.Length == 0) return true;
-            var (packed, targets, starts, sources) = g.UploadGroups(groups);
+            var (uploaded, targets, starts, sources) = g.UploadGroups(groups);
+            using var packed = uploaded;
             g.Kernels.Launch(IndexingKernels.ScatterGroups<T, N>, groups.Targets.Length,
                 o.View<T>(), targets, starts, sources, View<T>(src), ViewLayout.Of(src, "scatter"), accumulate ? 1 : 0);
-            GC.KeepAlive(packed);
             return true;
         }
     }
@@ -96,12 +98,12 @@ public sealed partial class GpuBackend
     public Storage IndexAdd(Strided x, int dim, Strided index, Strided src)
     {
         var size = x.Shape[dim];
-        var positions = (long[])ToArray(As(index, DType.Int64));
+        using Operand indices = In(index, DType.Int64), values = In(src, x.DType);
+        var positions = (long[])ToArray(indices.View);
         var keys = new int[positions.Length];
         for (var j = 0; j < keys.Length; j++) keys[j] = CheckIndex("index_add", positions[j], dim, size);
-        src = As(src, x.DType);
         var o = (GpuStorage)Copy(x, x.DType);
-        DTypeDispatch.On<IndexAddRun, bool>(x.DType, new(this, o, x.Shape, dim, IndexGroups.Of(keys), src));
+        DTypeDispatch.On<IndexAddRun, bool>(x.DType, new(this, o, x.Shape, dim, IndexGroups.Of(keys), values.View));
         return o;
     }
 
@@ -114,18 +116,18 @@ public sealed partial class GpuBackend
             var sliceCount = o.Length / size;
             var inner = Layout.Count(shape[(dim + 1)..]);
             var slice = ViewLayout.Of(Storages.Without(src.Shape, dim), Storages.Without(src.Strides, dim), src.Offset, "index_add");
-            var (packed, targets, starts, sources) = g.UploadGroups(groups);
+            var (uploaded, targets, starts, sources) = g.UploadGroups(groups);
+            using var packed = uploaded;
             g.Kernels.Launch(IndexingKernels.IndexAddGroups<T, N>, groups.Targets.Length * sliceCount,
                 o.View<T>(), targets, starts, sources, View<T>(src), slice, src.Strides[dim], sliceCount, inner, size);
-            GC.KeepAlive(packed);
             return true;
         }
     }
 
     /// <summary>
     /// The three arrays of <paramref name="groups"/> in one device storage (one copy, as each
-    /// copy costs a round of latency) and the views of them; the caller keeps the storage alive
-    /// until its kernel is enqueued, so that its block cannot be handed out again before.
+    /// copy costs a round of latency) and the views of them; the caller disposes the storage once
+    /// its kernel is enqueued.
     /// </summary>
     (GpuStorage Packed, ArrayView<int> Targets, ArrayView<int> Starts, ArrayView<int> Sources) UploadGroups(IndexGroups groups)
     {

@@ -53,7 +53,8 @@ public sealed partial class GpuBackend
     {
         var dtype = DTypes.Promote(a.DType, b.DType);
         if (dtype == DType.Bool) throw new NotSupportedException("matmul: not implemented for 'bool'");
-        return DTypeDispatch.On<MatMulRun, Storage>(dtype, new(this, As(a, dtype), As(b, dtype)));
+        using Operand ac = In(a, dtype), bc = In(b, dtype);
+        return DTypeDispatch.On<MatMulRun, Storage>(dtype, new(this, ac.View, bc.View));
     }
 
     readonly struct MatMulRun(GpuBackend g, Strided a, Strided b) : IDTypeFunc<Storage>

@@ -148,7 +148,8 @@ public sealed partial class GpuBackend
     /// <inheritdoc />
     public Storage NonZero(Strided mask)
     {
-        mask = As(mask, DType.Bool);
+        using var converted = In(mask, DType.Bool);
+        mask = converted.View;
         var length = mask.Count;
         if (length == 0) return Allocate(DType.Int64, 0);
         var group = ReduceGrid.GroupSize(Accelerator, sizeof(int));
