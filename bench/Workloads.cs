@@ -72,16 +72,7 @@ static class Workloads
                     new HN.Conv2d(1, 6, 5, padding: 2), new HN.ReLU(), new HN.MaxPool2d(2),
                     new HN.Conv2d(6, 16, 5), new HN.ReLU(), new HN.MaxPool2d(2), new HN.Flatten(),
                     new HN.Linear(400, 120), new HN.ReLU(), new HN.Linear(120, 84), new HN.ReLU(), new HN.Linear(84, 10));
-                var opt = new HO.Adam(model.Parameters(), 1e-3);
-                var x = H.Randn(64, 1, 28, 28); var y = H.RandInt(0, 10, [64]);
-                var lossf = new HN.CrossEntropyLoss();
-                return () =>
-                {
-                    opt.ZeroGrad();
-                    var loss = lossf.Forward(model.Forward(x), y);
-                    loss.Backward();
-                    opt.Step();
-                };
+                return HybridStep(model, new HO.Adam(model.Parameters(), 1e-3), H.Randn(64, 1, 28, 28), H.RandInt(0, 10, [64]));
             },
             () =>
             {
@@ -89,17 +80,7 @@ static class Workloads
                     TN.Conv2d(1, 6, 5, padding: 2), TN.ReLU(), TN.MaxPool2d(2),
                     TN.Conv2d(6, 16, 5), TN.ReLU(), TN.MaxPool2d(2), TN.Flatten(),
                     TN.Linear(400, 120), TN.ReLU(), TN.Linear(120, 84), TN.ReLU(), TN.Linear(84, 10));
-                var opt = optim.Adam(model.parameters(), 1e-3);
-                var x = randn(64, 1, 28, 28); var y = randint(0, 10, 64, dtype: ScalarType.Int64);
-                var lossf = TN.CrossEntropyLoss();
-                return () =>
-                {
-                    using var d = NewDisposeScope();
-                    opt.zero_grad();
-                    var loss = lossf.forward(model.forward(x), y);
-                    loss.backward();
-                    opt.step();
-                };
+                return TorchStep(model, optim.Adam(model.parameters(), 1e-3), randn(64, 1, 28, 28), randint(0, 10, 64, dtype: ScalarType.Int64));
             }),
 
         // Conv2d(64, 64, 3, padding 1) forward on 32 × 64 × 32 × 32 (parameters require grad,
@@ -112,6 +93,31 @@ static class Workloads
                 return () => { using var d = NewDisposeScope(); conv.forward(x); };
             }),
     ];
+
+    /// One train step with cross-entropy: zero the grads, forward, backward, step.
+    static Action HybridStep(HN.Module model, HO.Optimizer optimizer, Hybrid.Tensor x, Hybrid.Tensor y)
+    {
+        var lossf = new HN.CrossEntropyLoss();
+        return () =>
+        {
+            optimizer.ZeroGrad();
+            lossf.Forward(model.Forward(x), y).Backward();
+            optimizer.Step();
+        };
+    }
+
+    /// The same step in TorchSharp, freeing its temporaries at the end of each call.
+    static Action TorchStep(TN.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, optim.Optimizer optimizer, TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor y)
+    {
+        var lossf = TN.CrossEntropyLoss();
+        return () =>
+        {
+            using var d = NewDisposeScope();
+            optimizer.zero_grad();
+            lossf.forward(model.forward(x), y).backward();
+            optimizer.step();
+        };
+    }
 
     static Workload Sgemm(int n) => new($"sgemm{n}", "call", 1, 2.0 * n * n * n,
         () => { var a = H.Randn(n, n); var b = H.Randn(n, n); return () => a.MatMul(b); },
@@ -126,30 +132,11 @@ static class Workloads
         () =>
         {
             var model = new HN.Sequential(new HN.Linear(784, 256), new HN.ReLU(), new HN.Linear(256, 128), new HN.ReLU(), new HN.Linear(128, 10));
-            var opt = new HO.SGD(model.Parameters(), 0.01, momentum: 0.9);
-            var x = H.Randn(bs, 784); var y = H.RandInt(0, 10, [bs]);
-            var lossf = new HN.CrossEntropyLoss();
-            return () =>
-            {
-                opt.ZeroGrad();
-                var loss = lossf.Forward(model.Forward(x), y);
-                loss.Backward();
-                opt.Step();
-            };
+            return HybridStep(model, new HO.SGD(model.Parameters(), 0.01, momentum: 0.9), H.Randn(bs, 784), H.RandInt(0, 10, [bs]));
         },
         () =>
         {
             var model = TN.Sequential(TN.Linear(784, 256), TN.ReLU(), TN.Linear(256, 128), TN.ReLU(), TN.Linear(128, 10));
-            var opt = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
-            var x = randn(bs, 784); var y = randint(0, 10, bs, dtype: ScalarType.Int64);
-            var lossf = TN.CrossEntropyLoss();
-            return () =>
-            {
-                using var d = NewDisposeScope();
-                opt.zero_grad();
-                var loss = lossf.forward(model.forward(x), y);
-                loss.backward();
-                opt.step();
-            };
+            return TorchStep(model, optim.SGD(model.parameters(), 0.01, momentum: 0.9), randn(bs, 784), randint(0, 10, bs, dtype: ScalarType.Int64));
         });
 }
