@@ -165,6 +165,26 @@ public interface IBackend
     Storage Fold(Strided cols, Window2d window, int channels, int height, int width);
 
     /// <summary>
+    /// 2-D convolution (cross-correlation, as torch.nn.functional.conv2d): x is (N, C, H, W),
+    /// w is (O, C/groups, kh, kw) with kh, kw those of <paramref name="window"/>, the optional
+    /// bias is (O); the result is (N, O, outH, outW). Floating dtypes.
+    /// </summary>
+    Storage Conv2d(Strided x, Strided w, Strided? bias, Window2d window, int groups);
+
+    /// <summary>
+    /// The adjoint of <see cref="Conv2d"/> in x (a transposed convolution): g is (N, O, outH, outW),
+    /// w as for Conv2d; the result is (N, C, <paramref name="height"/>, <paramref name="width"/>)
+    /// with C = (C/groups)·groups.
+    /// </summary>
+    Storage Conv2dInputGrad(Strided g, Strided w, Window2d window, int groups, int height, int width);
+
+    /// <summary>
+    /// The adjoint of <see cref="Conv2d"/> in w: x is (N, C, H, W), g is (N, O, outH, outW); the
+    /// result is (O, C/groups, kh, kw), summed over the batch.
+    /// </summary>
+    Storage Conv2dWeightGrad(Strided x, Strided g, Window2d window, int groups);
+
+    /// <summary>
     /// Optional fused optimizer kernel: one SGD step written into <paramref name="param"/> in
     /// place (PyTorch's update, momentum buffer <paramref name="momentumBuffer"/> or none on the
     /// first step; the new buffer, when momentum is on, is a fresh storage). Returns false when

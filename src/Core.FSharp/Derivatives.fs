@@ -129,6 +129,15 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | IndexAdd _, _ -> g
     | Unfold w, _ -> Functional.Fold(g, w, a.shape.[1], a.shape.[2], a.shape.[3])
     | Fold(w, _, _, _), _ -> Functional.Unfold(g, w)
+    // Convolution A(x, w), its adjoint in x B(g, w) and in w C(x, g) are bilinear, and each
+    // one's adjoints are the other two: ⟨A(x, w), g⟩ = ⟨x, B(g, w)⟩ = ⟨w, C(x, g)⟩.
+    | Conv2d(w, groups), 0 -> Functional.Conv2dInputGrad(g, x.[1], w, groups, a.shape.[2], a.shape.[3])
+    | Conv2d(w, groups), 1 -> Functional.Conv2dWeightGrad(a, g, w, groups)
+    | Conv2d _, _ -> g.Sum([| 0; 2; 3 |])                                                      // the bias
+    | Conv2dInputGrad(w, groups, _, _), 0 -> Functional.Conv2dPrimitive(g, x.[1], null, w, groups)
+    | Conv2dInputGrad(w, groups, _, _), _ -> Functional.Conv2dWeightGrad(g, a, w, groups)
+    | Conv2dWeightGrad(w, groups), 0 -> Functional.Conv2dInputGrad(x.[1], g, w, groups, a.shape.[2], a.shape.[3])
+    | Conv2dWeightGrad(w, groups), _ -> Functional.Conv2dPrimitive(a, g, null, w, groups)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
     // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)
@@ -241,6 +250,13 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | IndexAdd dim -> if isNull d0 && isNull (d 2) then null else (orZero 0).IndexAdd(dim, x.[1], orZero 2)
         | Unfold w -> ifAny d0 (fun d -> Functional.Unfold(d, w))
         | Fold(w, c, h, ww) -> ifAny d0 (fun d -> Functional.Fold(d, w, c, h, ww))
+        | Conv2d(w, groups) ->
+            let bias = if x.Length > 2 then ifAny (d 2) (fun d -> d.Reshape(1, -1, 1, 1).Expand(out.Shape)) else null
+            total [ ifAny d0 (fun d -> Functional.Conv2dPrimitive(d, x.[1], null, w, groups)); ifAny (d 1) (fun d -> Functional.Conv2dPrimitive(a, d, null, w, groups)); bias ]
+        | Conv2dInputGrad(w, groups, h, ww) ->
+            total [ ifAny d0 (fun d -> Functional.Conv2dInputGrad(d, x.[1], w, groups, h, ww)); ifAny (d 1) (fun d -> Functional.Conv2dInputGrad(a, d, w, groups, h, ww)) ]
+        | Conv2dWeightGrad(w, groups) ->
+            total [ ifAny d0 (fun d -> Functional.Conv2dWeightGrad(d, x.[1], w, groups)); ifAny (d 1) (fun d -> Functional.Conv2dWeightGrad(a, d, w, groups)) ]
         | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]
         | LinalgInv -> ifAny d0 (fun d -> -(out.MatMul(d).MatMul(out)))                                  // −A⁻¹·dA·A⁻¹
         | LinalgDet -> ifAny d0 (fun d -> (Linalg.DetGradient(a, out) * d).Sum([| -2; -1 |]))            // det·tr(A⁻¹dA)

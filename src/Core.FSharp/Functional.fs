@@ -60,6 +60,23 @@ type Functional =
         let cols = Prim.Contiguous cols
         Prim.Result(Fold(window, channels, height, width), [| cols |], cols.backend.Fold(cols.strided, window, channels, height, width), [| cols.shape.[0]; channels; height; width |])
 
+    /// The convolution primitive: x (N, C, H, W), w (O, C/groups, kh, kw), bias (O) or null →
+    /// (N, O, oh, ow). Operands are validated by Conv2d.
+    static member internal Conv2dPrimitive(x: Tensor, w: Tensor, bias: Tensor, window: Window2d, groups: int) =
+        let shape = [| x.shape.[0]; w.shape.[0]; window.OutH x.shape.[2]; window.OutW x.shape.[3] |]
+        let inputs, b = if isNull bias then [| x; w |], Nullable() else [| x; w; bias |], Nullable bias.strided
+        Prim.Result(Conv2d(window, groups), inputs, x.backend.Conv2d(x.strided, w.strided, b, window, groups), shape)
+
+    /// ∂⟨conv2d(x, w), g⟩/∂x, a transposed convolution: g (N, O, oh, ow) → (N, C, height, width).
+    static member internal Conv2dInputGrad(g: Tensor, w: Tensor, window: Window2d, groups: int, height: int, width: int) =
+        let shape = [| g.shape.[0]; w.shape.[1] * groups; height; width |]
+        Prim.Result(Conv2dInputGrad(window, groups, height, width), [| g; w |], g.backend.Conv2dInputGrad(g.strided, w.strided, window, groups, height, width), shape)
+
+    /// ∂⟨conv2d(x, w), g⟩/∂w: x (N, C, H, W), g (N, O, oh, ow) → (O, C/groups, kh, kw).
+    static member internal Conv2dWeightGrad(x: Tensor, g: Tensor, window: Window2d, groups: int) =
+        let shape = [| g.shape.[1]; x.shape.[1] / groups; window.KernelH; window.KernelW |]
+        Prim.Result(Conv2dWeightGrad(window, groups), [| x; g |], x.backend.Conv2dWeightGrad(x.strided, g.strided, window, groups), shape)
+
     /// 2-D convolution (cross-correlation, as PyTorch): input (N, C, H, W) or (C, H, W),
     /// weight (O, C/groups, kh, kw), optional bias (O).
     static member Conv2d(input: Tensor, weight: Tensor, bias: Tensor, stride: struct (int * int), padding: struct (int * int), dilation: struct (int * int), groups: int) =
@@ -70,20 +87,27 @@ type Functional =
         let x = if batched then input else Prim.Unsqueeze(input, 0)
         if groups <= 0 then Prim.Fail "conv2d: non-positive groups is not supported"
         let o, cg, kh, kw = weight.shape.[0], weight.shape.[1], weight.shape.[2], weight.shape.[3]
-        let n, c = x.shape.[0], x.shape.[1]
+        let c = x.shape.[1]
         if cg * groups <> c then
             Prim.Fail(sprintf "conv2d: Given groups=%d, weight of size %s, expected input%s to have %d channels, but got %d channels instead" groups (Shape.show weight.shape) (Shape.show input.shape) (cg * groups) c)
         if o % groups <> 0 then Prim.Fail(sprintf "conv2d: out_channels (%d) must be divisible by groups (%d)" o groups)
         if not (isNull bias) && (bias.Dim <> 1 || bias.shape.[0] <> o) then
             Prim.Fail(sprintf "conv2d: bias of shape %s does not match %d output channels" (Shape.show bias.shape) o)
+        Prim.SameDevice("conv2d", (if isNull bias then [| x; weight |] else [| x; weight; bias |]))
+        if x.DType <> weight.DType then
+            Prim.Fail(sprintf "conv2d: expected input and weight to have the same dtype, but got %s and %s" (x.DType.TorchName()) (weight.DType.TorchName()))
+        if not (x.DType.IsFloating()) then
+            Prim.Fail(sprintf "conv2d: not implemented for dtype %s; convert to Float32 or Float64" (x.DType.TorchName()))
         let struct (sh, sw), struct (ph, pw), struct (dh, dw) = stride, padding, dilation
         let window = Window2d(kh, kw, sh, sw, ph, pw, dh, dw)
-        let cols = Functional.Unfold(x, window)                                   // (N, C·kh·kw, L)
-        let oh, ow = window.OutH x.shape.[2], window.OutW x.shape.[3]
-        let cols = cols.Reshape(n, groups, cg * kh * kw, oh * ow)
-        let w = weight.Reshape(groups, o / groups, cg * kh * kw)
-        let y = w.MatMul(cols).Reshape(n, o, oh, ow)                              // (N, G, O/G, L) → (N, O, oh, ow)
-        let y = if isNull bias then y else y + bias.Reshape(1, o, 1, 1)
+        if kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0 || ph < 0 || pw < 0 then
+            Prim.Fail(sprintf "conv2d: kernel, stride and dilation must be positive and padding non-negative, got %A" window)
+        let h, w = x.shape.[2], x.shape.[3]
+        if window.OutH h <= 0 || window.OutW w <= 0 then
+            Prim.Fail(sprintf "conv2d: the kernel (%dx%d, dilation %dx%d) is larger than the padded input (%dx%d) of shape %s" kh kw dh dw (h + 2 * ph) (w + 2 * pw) (Shape.show input.shape))
+        if not (isNull bias) && bias.DType <> x.DType then
+            Prim.Fail(sprintf "conv2d: expected input and bias to have the same dtype, but got %s and %s" (x.DType.TorchName()) (bias.DType.TorchName()))
+        let y = Functional.Conv2dPrimitive(x, weight, bias, window, groups)
         if batched then y else Prim.Squeeze(y, 0)
 
     /// 2-D convolution with square stride/padding/dilation.

@@ -192,6 +192,9 @@ and Op =
     | IndexAdd of dim: int                            // inputs: x, index, src
     | Unfold of window: Window2d
     | Fold of window: Window2d * channels: int * height: int * width: int
+    | Conv2d of window: Window2d * groups: int        // inputs: x, w
+    | Conv2dInputGrad of window: Window2d * groups: int * height: int * width: int  // inputs: g, w
+    | Conv2dWeightGrad of window: Window2d * groups: int  // inputs: x, g
     // fused losses
     | BceWithLogits                                   // inputs: logits, target (unreduced)
     // special functions (elementwise)
@@ -230,6 +233,8 @@ and Op =
         | MatMul true -> "BmmBackward0"
         | Unfold _ -> "Im2ColBackward0"
         | Fold _ -> "Col2ImBackward0"
+        | Conv2d _ -> "ConvolutionBackward0"
+        | Conv2dInputGrad _ | Conv2dWeightGrad _ -> "ConvolutionBackwardBackward0"
         | LeakyRelu _ -> "LeakyReluBackward0"
         | Elu _ -> "EluBackward0"
         | Softplus _ -> "SoftplusBackward0"

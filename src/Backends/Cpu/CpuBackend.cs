@@ -158,6 +158,30 @@ public sealed class CpuBackend : IBackend
         Window.Fold(cols, window, channels, height, width);
 
     /// <inheritdoc />
+    public Storage Conv2d(Strided x, Strided w, Strided? bias, Window2d window, int groups) => x.DType switch
+    {
+        DType.Float32 => Convolution.Forward<float>(x, w, bias, window, groups),
+        DType.Float64 => Convolution.Forward<double>(x, w, bias, window, groups),
+        _ => throw Storages.Unsupported("conv2d", x.DType),
+    };
+
+    /// <inheritdoc />
+    public Storage Conv2dInputGrad(Strided g, Strided w, Window2d window, int groups, int height, int width) => g.DType switch
+    {
+        DType.Float32 => Convolution.InputGrad<float>(g, w, window, groups, height, width),
+        DType.Float64 => Convolution.InputGrad<double>(g, w, window, groups, height, width),
+        _ => throw Storages.Unsupported("conv2d backward", g.DType),
+    };
+
+    /// <inheritdoc />
+    public Storage Conv2dWeightGrad(Strided x, Strided g, Window2d window, int groups) => x.DType switch
+    {
+        DType.Float32 => Convolution.WeightGrad<float>(x, g, window, groups),
+        DType.Float64 => Convolution.WeightGrad<double>(x, g, window, groups),
+        _ => throw Storages.Unsupported("conv2d backward", x.DType),
+    };
+
+    /// <inheritdoc />
     public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer) =>
         SgdKernel.TryStep(param, grad, momentumBuffer, options, out newMomentumBuffer);
 }

@@ -53,10 +53,65 @@ internal static class Gemm
         if ((long)batches * m * n != c.Length) throw new ArgumentException("the result array doesn't match the product's shape");
         if (c.Length == 0) return;
         if (k == 0) Array.Clear(c);
-        else if (typeof(T) == typeof(float)) Run((GemmKernel<T>)(object)Float32, a, b, c, batches, m, n, k);
-        else if (typeof(T) == typeof(double)) Run((GemmKernel<T>)(object)Float64, a, b, c, batches, m, n, k);
-        else throw new NotSupportedException($"no packed matmul for {typeof(T).Name}");
+        else Run(Kernel<T>(), a, b, c, batches, m, n, k);
     }
+
+    /// <summary>
+    /// c (m × n, rows ldc apart) = a · b, or c + a · b when <paramref name="accumulate"/> (each
+    /// element's FMA chain then goes on from c's value), for one product given by pointers and
+    /// element strides. Runs on the calling thread's team: serially when called from a parallel job.
+    /// </summary>
+    public static unsafe void Multiply<T>(T* a, nint aRow, nint aCol, T* b, nint bRow, nint bCol, T* c, nint ldc, int m, int n, int k, bool accumulate)
+        where T : unmanaged =>
+        Multiply(a, aRow, aCol, false, b, bRow, bCol, c, ldc, m, n, k, accumulate);
+
+    /// <summary>As <see cref="Multiply{T}(T*, nint, nint, T*, nint, nint, T*, nint, int, int, int, bool)"/>, with A packed once by <see cref="PackA{T}"/>.</summary>
+    public static unsafe void MultiplyPacked<T>(T* packedA, T* b, nint bRow, nint bCol, T* c, nint ldc, int m, int n, int k, bool accumulate)
+        where T : unmanaged =>
+        Multiply(packedA, 0, 0, true, b, bRow, bCol, c, ldc, m, n, k, accumulate);
+
+    /// <summary>Whether an m × k A can be packed once for many products: the whole depth fits one pass.</summary>
+    public static bool CanPackA<T>(int k) where T : unmanaged => k <= Kernel<T>().KC;
+
+    /// <summary>Elements that <see cref="PackA{T}"/> writes for an m × k A (with the slack its vector stores need).</summary>
+    public static int PackedALength<T>(int m, int k) where T : unmanaged
+    {
+        var mr = Kernel<T>().MR;
+        return checked((m + mr - 1) / mr * mr * k + 16);
+    }
+
+    /// <summary>Packs a (m × k, element strides aRow, aCol) for <see cref="MultiplyPacked{T}"/>; needs <see cref="CanPackA{T}"/>.</summary>
+    public static unsafe void PackA<T>(T* a, nint aRow, nint aCol, int m, int k, T* packed) where T : unmanaged =>
+        GemmJob<T>.PackA(Kernel<T>().MR, a, aRow, aCol, m, k, packed);
+
+    static unsafe void Multiply<T>(T* a, nint aRow, nint aCol, bool aPacked, T* b, nint bRow, nint bCol, T* c, nint ldc, int m, int n, int k, bool accumulate)
+        where T : unmanaged
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (var i = 0; i < m; i++) new Span<T>(c + i * ldc, n).Clear();
+            return;
+        }
+        var job = GemmJob<T>.Rent();
+        try
+        {
+            var workers = job.Plan(Kernel<T>(), aRow, aCol, bRow, bCol, ldc, m, n, k, accumulate, aPacked);
+            job.Bind(a, b, c);
+            CpuParallel.Run(job, workers);
+            job.Bind(null, null, null);
+        }
+        finally
+        {
+            GemmJob<T>.Return(job);
+        }
+    }
+
+    static GemmKernel<T> Kernel<T>() where T : unmanaged =>
+        typeof(T) == typeof(float) ? (GemmKernel<T>)(object)Float32
+        : typeof(T) == typeof(double) ? (GemmKernel<T>)(object)Float64
+        : throw new NotSupportedException($"no packed matmul for {typeof(T).Name}");
 
     static unsafe void Run<T>(GemmKernel<T> kernel, Strided a, Strided b, T[] c, int batches, int m, int n, int k) where T : unmanaged
     {
@@ -160,6 +215,7 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     T* a, b, c;
     nint aOffset, bOffset, aRow, aCol, bRow, bCol;
     int m, n, k, batches, batchRank;
+    nint ldc;               // C's row stride
     int[] batchShape = new int[4], aBatchStride = new int[4], bBatchStride = new int[4];
 
     // Blocking.
@@ -167,6 +223,8 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     int mPanels, mBlocks;    // Rows: C's row panels, grouped into mBlocks blocks
     int nPanels, chunkPanels, chunks; // Columns: C's column panels, grouped into chunks
 
+    bool accumulateInto; // C's values start every element's chain (C += A·B)
+    bool aPrepacked;     // A is already in MR-row panels of depth k (one pass, see Gemm.PackA)
     bool privateB;  // Rows: each worker packs all of B for itself (it is small)
     bool directB;   // Serial and Columns: B's whole panels are read in place, not packed
     int next;       // the next piece of work to claim in this phase
@@ -175,11 +233,6 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     /// <summary>Chooses the mode and blocking; returns the number of workers to ask for.</summary>
     public int Plan(GemmKernel<T> kernel, Strided av, Strided bv, int batches, int m, int n, int k)
     {
-        this.kernel = kernel;
-        this.batches = batches;
-        this.m = m;
-        this.n = n;
-        this.k = k;
         var rank = av.Shape.Length;
         aRow = av.Strides[rank - 2];
         aCol = av.Strides[rank - 1];
@@ -200,7 +253,32 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
             aBatchStride[d] = av.Strides[d];
             bBatchStride[d] = bv.Strides[d];
         }
+        return Choose(kernel, batches, m, n, k, accumulate: false);
+    }
 
+    /// <summary>Plans one product of operands given by element strides (offsets are in the bound pointers).</summary>
+    /// <remarks><paramref name="aPacked"/>: A comes packed (<see cref="Gemm.PackA{T}"/>), and its strides are unused.</remarks>
+    public int Plan(GemmKernel<T> kernel, nint aRow, nint aCol, nint bRow, nint bCol, nint ldc, int m, int n, int k, bool accumulate, bool aPacked)
+    {
+        (this.aRow, this.aCol, this.bRow, this.bCol) = (aRow, aCol, bRow, bCol);
+        aOffset = bOffset = 0;
+        batchRank = 0;
+        var workers = Choose(kernel, 1, m, n, k, accumulate);
+        this.ldc = ldc;
+        aPrepacked = aPacked;
+        return workers;
+    }
+
+    int Choose(GemmKernel<T> kernel, int batches, int m, int n, int k, bool accumulate)
+    {
+        this.kernel = kernel;
+        this.batches = batches;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        accumulateInto = accumulate;
+        aPrepacked = false;
+        ldc = n;
         int mr = kernel.MR, nr = kernel.NR;
         passes = (k + kernel.KC - 1) / kernel.KC;
         kc = (k + passes - 1) / passes;
@@ -315,8 +393,7 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
                 for (var i0 = 0; i0 < m; i0 += mcMax)
                 {
                     var mc = Math.Min(mcMax, m - i0);
-                    PackA(pa + i0 * aRow + p0 * aCol, mc, depth, packedA);
-                    Macro(packedA, directB ? src : null, packedB, pc + (nint)i0 * n + j0, mc, nc, depth, pass);
+                    Macro(PanelsOfA(pa, i0, p0, mc, depth, packedA), directB ? src : null, packedB, pc + i0 * ldc + j0, mc, nc, depth, pass);
                 }
             }
         }
@@ -365,8 +442,7 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
                     var last = (int)((long)(t + 1) * mPanels / mBlocks);
                     var i0 = first * mr;
                     var mc = Math.Min(last * mr, m) - i0;
-                    PackA(pa + i0 * aRow + p0 * aCol, mc, depth, packedA);
-                    Macro(packedA, null, packedB, pc + (nint)i0 * n + j0, mc, nc, depth, pass);
+                    Macro(PanelsOfA(pa, i0, p0, mc, depth, packedA), null, packedB, pc + i0 * ldc + j0, mc, nc, depth, pass);
                 }
                 // Shared B is repacked next, and the next pass reads C written in this one: wait
                 // for everyone (not needed after the very last phase).
@@ -382,17 +458,16 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     void Columns(T* pa, T* pb, T* pc, PackBuffers<T> buffers, int worker, bool lastBatch)
     {
         int mr = kernel.MR, nr = kernel.NR;
-        var packedA = buffers.A((nint)mPanels * mr * kc);
+        var buffer = aPrepacked ? null : buffers.A((nint)mPanels * mr * kc);
         var packedB = buffers.B((nint)chunkPanels * nr * kc);
         for (var pass = 0; pass < passes; pass++)
         {
             var p0 = pass * kc;
             var depth = Math.Min(kc, k - p0);
-            var packed = false;
+            T* packedA = null;
             for (int t; (t = Interlocked.Increment(ref next) - 1) < chunks;)
             {
-                if (!packed) PackA(pa + p0 * aCol, m, depth, packedA);
-                packed = true;
+                if (packedA == null) packedA = PanelsOfA(pa, 0, p0, m, depth, buffer);
                 var j0 = t * chunkPanels * nr;
                 var nc = Math.Min(chunkPanels * nr, n - j0);
                 var src = pb + p0 * bRow + j0 * bCol;
@@ -422,12 +497,12 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     /// is not null, whole NR-column panels read in place (rows ldb = bRow apart; only a last
     /// partial panel is packed, at its place in <paramref name="packedB"/>).
     /// </summary>
+    [SkipLocalsInit] // the edge tile is written before it is read
     void Macro(T* packedA, T* direct, T* packedB, T* pc, int mc, int nc, int depth, int pass)
     {
         int mr = kernel.MR, nr = kernel.NR;
         var micro = kernel.Kernel;
-        nint ldc = n;
-        var accumulate = pass > 0 ? 1 : 0;
+        var accumulate = pass > 0 || accumulateInto ? 1 : 0;
         var edge = stackalloc T[16 * 32];
         for (var jr = 0; jr < nc; jr += nr)
         {
@@ -476,13 +551,22 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     }
 
     /// <summary>
-    /// Packs rows of A (mc × depth at <paramref name="src"/>, strides aRow/aCol) into MR-row
+    /// The packed panels of A's rows [i0, i0 + mc) and depths [p0, p0 + depth): packed into
+    /// <paramref name="buffer"/> now, or, when A came packed, found in place.
+    /// </summary>
+    T* PanelsOfA(T* pa, int i0, int p0, int mc, int depth, T* buffer)
+    {
+        if (aPrepacked) return pa + (nint)i0 * depth;
+        PackA(kernel.MR, pa + i0 * aRow + p0 * aCol, aRow, aCol, mc, depth, buffer);
+        return buffer;
+    }
+
+    /// <summary>
+    /// Packs rows of A (mc × depth at <paramref name="src"/>, strides rs/cs) into MR-row
     /// panels laid out [p][i], the last one zero-padded.
     /// </summary>
-    void PackA(T* src, int mc, int depth, T* dst)
+    public static void PackA(int mr, T* src, nint rs, nint cs, int mc, int depth, T* dst)
     {
-        var mr = kernel.MR;
-        nint rs = aRow, cs = aCol;
         for (var i0 = 0; i0 < mc; i0 += mr, dst += (nint)mr * depth)
         {
             var rows = Math.Min(mr, mc - i0);

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hybrid.Cpu;
 
@@ -13,15 +16,7 @@ internal static class Window
     public static Storage Unfold(Strided x, Window2d w)
     {
         var g = new Geometry(w, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
-        if (x.DType is DType.Float32 or DType.Float64 && x.Strides[3] == 1 && w.StrideW == 1 && w.DilationW == 1)
-        {
-            var fast = Storages.Allocate(x.DType, Layout.Count([g.N, g.C * g.K, g.L]));
-            if (x.DType == DType.Float32) UnfoldRows<float>(x, g, fast);
-            else UnfoldRows<double>(x, g, fast);
-            return fast;
-        }
-        // Zeroed: padding positions are simply never written.
-        var o = Storages.Allocate(x.DType, Layout.Count([g.N, g.C * g.K, g.L]), zeroed: true);
+        var o = Storages.Allocate(x.DType, Layout.Count([g.N, g.C * g.K, g.L]));
         switch (x.DType)
         {
             case DType.Float32: Unfold<float>(x, g, o); break;
@@ -52,7 +47,7 @@ internal static class Window
     }
 
     /// <summary>Sizes of one unfold/fold problem.</summary>
-    readonly struct Geometry
+    internal readonly struct Geometry
     {
         public readonly Window2d W;
         public readonly int N, C, H, Wd, OutH, OutW, K, L;
@@ -83,87 +78,109 @@ internal static class Window
         }
     }
 
+    /// <summary>Channel planes (n, c) are independent: they run on <see cref="CpuParallel"/> when the output is large.</summary>
     static void Unfold<T>(Strided xv, Geometry g, Storage os) where T : unmanaged
     {
-        ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
-        var o = Storages.Span<T>(os);
-        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3], step = g.W.StrideW;
-        for (var n = 0; n < g.N; n++)
-        for (var c = 0; c < g.C; c++)
+        var xs = xv.Storage;
+        int offset = xv.Offset, sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
+        var planes = g.N * g.C;
+        ForJob.Run(planes, (double)planes * g.K * g.L, plane =>
+        {
+            int n = plane / g.C, c = plane % g.C;
+            UnfoldPlane<T>(Storages.Span<T>(xs), offset + n * sn + c * sc, sh, sw, g, Storages.Span<T>(os).Slice(plane * g.K * g.L, g.K * g.L));
+        });
+    }
+
+    /// <summary>
+    /// The K×L columns of one channel plane (pixel (ih, iw) at origin + ih·sh + iw·sw) written
+    /// over <paramref name="o"/>, zeros where the window hangs over the padding. Each output row
+    /// segment is a run of an input row: a vector copy when the window steps one pixel along
+    /// contiguous rows.
+    /// </summary>
+    internal static void UnfoldPlane<T>(ReadOnlySpan<T> x, int origin, int sh, int sw, in Geometry g, Span<T> o) where T : unmanaged
+    {
+        var step = g.W.StrideW * sw;
         for (var ki = 0; ki < g.W.KernelH; ki++)
         for (var kj = 0; kj < g.W.KernelW; kj++)
         {
-            var row = ((n * g.C + c) * g.K + ki * g.W.KernelW + kj) * g.L;
+            var row = (ki * g.W.KernelW + kj) * g.L;
             var (lo, hi) = g.Columns(kj, out var shift);
             for (var oh = 0; oh < g.OutH; oh++)
             {
+                var dest = o.Slice(row + oh * g.OutW, g.OutW);
                 var ih = g.Ih(oh, ki);
-                if ((uint)ih >= (uint)g.H) continue;
-                var xi = xv.Offset + n * sn + c * sc + ih * sh + shift * sw;
-                var oi = row + oh * g.OutW;
-                for (var ow = lo; ow < hi; ow++) o[oi + ow] = x[xi + ow * step * sw];
+                if ((uint)ih >= (uint)g.H || lo >= hi)
+                {
+                    dest.Clear();
+                    continue;
+                }
+                for (var ow = 0; ow < lo; ow++) dest[ow] = default;
+                var xi = origin + ih * sh + (shift + lo * g.W.StrideW) * sw;
+                if (step == 1) CopyRun(x.Slice(xi, hi - lo), dest[lo..hi]);
+                else
+                    for (var ow = lo; ow < hi; ow++, xi += step) dest[ow] = x[xi];
+                for (var ow = hi; ow < dest.Length; ow++) dest[ow] = default;
             }
         }
     }
 
     /// <summary>
-    /// Unfold when the input's rows are contiguous and the window moves one pixel at a time along
-    /// them: every output row segment is a copy of an input row segment, with zeros (written
-    /// here: the output is not pre-zeroed) where the window hangs over the padding. Channel
-    /// planes (n, c) are independent and run on <see cref="CpuParallel"/> when the output is large.
+    /// source copied over destination (of one length): vector moves inline, the last one
+    /// overlapping, since rows here are short and a call to memmove per row would cost more
+    /// than the copy.
     /// </summary>
-    static void UnfoldRows<T>(Strided xv, Geometry g, Storage os) where T : unmanaged
+    static void CopyRun<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged
     {
-        var xs = xv.Storage;
-        int offset = xv.Offset, sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
-        var planes = g.N * g.C;
-        ForJob.Run(planes, (double)planes * g.K * g.L, plane =>
+        var count = source.Length;
+        if (!Vector512.IsHardwareAccelerated || !Vector512<T>.IsSupported || count < Vector512<T>.Count)
         {
-            ReadOnlySpan<T> x = Storages.Span<T>(xs);
-            var o = Storages.Span<T>(os);
-            int n = plane / g.C, c = plane % g.C;
-            var xPlane = offset + n * sn + c * sc;
-            for (var ki = 0; ki < g.W.KernelH; ki++)
-            for (var kj = 0; kj < g.W.KernelW; kj++)
-            {
-                var row = (plane * g.K + ki * g.W.KernelW + kj) * g.L;
-                var (lo, hi) = g.Columns(kj, out var shift);
-                for (var oh = 0; oh < g.OutH; oh++)
-                {
-                    var dest = o.Slice(row + oh * g.OutW, g.OutW);
-                    var ih = g.Ih(oh, ki);
-                    if ((uint)ih >= (uint)g.H || lo >= hi)
-                    {
-                        dest.Clear();
-                        continue;
-                    }
-                    dest[..lo].Clear();
-                    x.Slice(xPlane + ih * sh + shift + lo, hi - lo).CopyTo(dest[lo..hi]);
-                    dest[hi..].Clear();
-                }
-            }
-        });
+            source.CopyTo(destination);
+            return;
+        }
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var last = (nuint)(count - Vector512<T>.Count);
+        for (nuint i = 0; i < last; i += (nuint)Vector512<T>.Count)
+            Vector512.LoadUnsafe(ref from, i).StoreUnsafe(ref to, i);
+        Vector512.LoadUnsafe(ref from, last).StoreUnsafe(ref to, last);
     }
 
     static void Fold<T>(Strided cv, Geometry g, Storage os) where T : unmanaged, INumber<T>
     {
         ReadOnlySpan<T> cols = Storages.Span<T>(cv.Storage);
         var o = Storages.Span<T>(os);
-        int sn = cv.Strides[0], sr = cv.Strides[1], sl = cv.Strides[2], step = g.W.StrideW;
+        int sn = cv.Strides[0], sr = cv.Strides[1], sl = cv.Strides[2];
         for (var n = 0; n < g.N; n++)
         for (var c = 0; c < g.C; c++)
+            FoldPlane(cols, cv.Offset + n * sn + c * g.K * sr, sr, sl, g, o.Slice((n * g.C + c) * g.H * g.Wd, g.H * g.Wd));
+    }
+
+    /// <summary>
+    /// Adds one channel plane's K×L columns (entry (r, l) at origin + r·sr + l·sl) into its
+    /// H×W <paramref name="image"/>: the adjoint of <see cref="UnfoldPlane{T}"/>.
+    /// </summary>
+    internal static void FoldPlane<T>(ReadOnlySpan<T> cols, int origin, int sr, int sl, in Geometry g, Span<T> image) where T : unmanaged, INumber<T>
+    {
+        var step = g.W.StrideW;
         for (var ki = 0; ki < g.W.KernelH; ki++)
         for (var kj = 0; kj < g.W.KernelW; kj++)
         {
-            var row = cv.Offset + n * sn + (c * g.K + ki * g.W.KernelW + kj) * sr;
+            var row = origin + (ki * g.W.KernelW + kj) * sr;
             var (lo, hi) = g.Columns(kj, out var shift);
+            if (lo >= hi) continue;
             for (var oh = 0; oh < g.OutH; oh++)
             {
                 var ih = g.Ih(oh, ki);
                 if ((uint)ih >= (uint)g.H) continue;
-                var image = ((n * g.C + c) * g.H + ih) * g.Wd + shift;
-                var ci = row + oh * g.OutW * sl;
-                for (var ow = lo; ow < hi; ow++) o[image + ow * step] += cols[ci + ow * sl];
+                var pixel = ih * g.Wd + shift + lo * step;
+                var ci = row + (oh * g.OutW + lo) * sl;
+                if (step == 1 && sl == 1)
+                {
+                    var run = image.Slice(pixel, hi - lo);
+                    TensorPrimitives.Add(run, cols.Slice(ci, hi - lo), run);
+                }
+                else
+                    for (var ow = lo; ow < hi; ow++, pixel += step, ci += sl) image[pixel] += cols[ci];
             }
         }
     }

@@ -1,0 +1,155 @@
+using System.Numerics;
+
+namespace Hybrid.Cpu;
+
+/// <summary>
+/// Fused 2-D convolution for float32 and float64: one image at a time, its columns unfolded
+/// into a scratch buffer of the thread (Cg·kh·kw × L, reused from call to call) and multiplied
+/// by the packed GEMM, so no (N, C·kh·kw, L) tensor is ever allocated and the columns stay in
+/// cache. Images run in parallel; one image alone gets the GEMM's threads instead. Every
+/// output element is computed by one thread in a fixed order, so results do not depend on the
+/// thread count.
+/// </summary>
+internal static unsafe class Convolution
+{
+    /// <summary>
+    /// y[n, group] (O/G × L) = w[group] (O/G × Cg·K) · cols(x[n, group]) (Cg·K × L) + bias. The
+    /// bias starts each output's FMA chain; the weights are packed once for all images.
+    /// </summary>
+    public static Storage Forward<T>(Strided x, Strided w, Strided? bias, Window2d window, int groups) where T : unmanaged, INumber<T>
+    {
+        var p = new Problem(x.Shape, w.Shape[0], window, groups);
+        var y = Storages.Uninitialized<T>(p.N * p.O * p.L);
+        var weights = Contiguous<T>(w);
+        // Each group's weights are packed once for all images, when one pass of the GEMM covers their depth.
+        var packed = Gemm.CanPackA<T>(p.CgK);
+        var panels = packed ? Gemm.PackedALength<T>(p.Og, p.CgK) : 0;
+        var packedWeights = new T[p.G * panels];
+        fixed (T* pw = weights, pp = packedWeights)
+            for (var group = 0; packed && group < p.G; group++)
+                Gemm.PackA(pw + group * p.Og * p.CgK, p.CgK, 1, p.Og, p.CgK, pp + group * panels);
+        ForJob.Run(p.N, 2.0 * p.N * p.O * p.CgK * p.L, n =>
+        {
+            var cols = Scratch<T>.Get(p.CgK * p.L);
+            ReadOnlySpan<T> b = bias is { } v ? Storages.Span<T>(v.Storage) : default;
+            fixed (T* pw = weights, pp = packedWeights, pc = cols, py = y)
+                for (var group = 0; group < p.G; group++)
+                {
+                    p.Unfold<T>(x, n, group, cols);
+                    var output = py + ((nint)n * p.O + group * p.Og) * p.L;
+                    if (bias is { } bv)
+                        for (var o = 0; o < p.Og; o++)
+                            new Span<T>(output + (nint)o * p.L, p.L).Fill(b[bv.Offset + (group * p.Og + o) * bv.Strides[0]]);
+                    if (packed) Gemm.MultiplyPacked(pp + group * panels, pc, p.L, 1, output, p.L, p.Og, p.L, p.CgK, accumulate: bias != null);
+                    else Gemm.Multiply(pw + group * p.Og * p.CgK, p.CgK, 1, pc, p.L, 1, output, p.L, p.Og, p.L, p.CgK, accumulate: bias != null);
+                }
+        });
+        return new CpuStorage<T>(y);
+    }
+
+    /// <summary>dx[n] = fold(w[group]ᵀ (Cg·K × O/G) · g[n, group] (O/G × L)), image by image.</summary>
+    public static Storage InputGrad<T>(Strided g, Strided w, Window2d window, int groups, int height, int width) where T : unmanaged, INumber<T>
+    {
+        var p = new Problem([g.Shape[0], w.Shape[1] * groups, height, width], w.Shape[0], window, groups);
+        var dx = Storages.Uninitialized<T>(p.N * p.C * p.H * p.W);
+        var weights = Contiguous<T>(w);
+        var grads = Contiguous<T>(g);
+        ForJob.Run(p.N, 2.0 * p.N * p.O * p.CgK * p.L, n =>
+        {
+            var cols = Scratch<T>.Get(p.CgK * p.L);
+            var image = dx.AsSpan(n * p.C * p.H * p.W, p.C * p.H * p.W);
+            image.Clear();
+            fixed (T* pw = weights, pg = grads, pc = cols)
+                for (var group = 0; group < p.G; group++)
+                {
+                    Gemm.Multiply(pw + group * p.Og * p.CgK, 1, p.CgK, pg + ((nint)n * p.O + group * p.Og) * p.L, p.L, 1, pc, p.L, p.CgK, p.L, p.Og, accumulate: false);
+                    for (var c = 0; c < p.Cg; c++)
+                        Window.FoldPlane<T>(cols, c * p.Geometry.K * p.L, p.L, 1, p.Geometry, image.Slice((group * p.Cg + c) * p.H * p.W, p.H * p.W));
+                }
+        });
+        return new CpuStorage<T>(dx);
+    }
+
+    /// <summary>
+    /// dw[group] = Σₙ g[n, group] (O/G × L) · cols(x[n, group])ᵀ (L × Cg·K). The batch is cut into
+    /// a fixed number of blocks (a function of N only), each summed into its own partial by
+    /// chained GEMMs; the partials are then added in block order, whatever the thread count.
+    /// </summary>
+    public static Storage WeightGrad<T>(Strided x, Strided g, Window2d window, int groups) where T : unmanaged, INumber<T>
+    {
+        var p = new Problem(x.Shape, g.Shape[1], window, groups);
+        var size = p.O * p.CgK;
+        if (p.N == 0) return new CpuStorage<T>(new T[size]);
+        var blocks = Math.Min(p.N, WeightGradBlocks);
+        var partials = new T[(blocks - 1) * size];
+        var dw = Storages.Uninitialized<T>(size);
+        var grads = Contiguous<T>(g);
+        ForJob.Run(blocks, 2.0 * p.N * p.O * p.CgK * p.L, block =>
+        {
+            var cols = Scratch<T>.Get(p.CgK * p.L);
+            int first = (int)((long)block * p.N / blocks), last = (int)((long)(block + 1) * p.N / blocks);
+            fixed (T* pg = grads, pc = cols, pd = dw, pp = partials)
+            {
+                var sum = block == 0 ? pd : pp + (nint)(block - 1) * size;
+                for (var n = first; n < last; n++)
+                for (var group = 0; group < p.G; group++)
+                {
+                    p.Unfold<T>(x, n, group, cols);
+                    Gemm.Multiply(pg + ((nint)n * p.O + group * p.Og) * p.L, p.L, 1, pc, 1, p.L, sum + group * p.Og * p.CgK, p.CgK, p.Og, p.CgK, p.L, accumulate: n > first);
+                }
+            }
+        });
+        var total = dw.AsSpan();
+        for (var block = 1; block < blocks; block++)
+            for (var i = 0; i < size; i++) total[i] += partials[(block - 1) * size + i];
+        return new CpuStorage<T>(dw);
+    }
+
+    /// <summary>Partial sums of the weight gradient: enough blocks to keep the cores busy, few enough to add cheaply.</summary>
+    const int WeightGradBlocks = 8;
+
+    /// <summary>The sizes of one convolution, and the unfolding of one image's group of channels.</summary>
+    readonly struct Problem
+    {
+        public readonly int N, C, H, W, O, G, Cg, Og, CgK, L;
+        public readonly Window.Geometry Geometry;
+
+        public Problem(int[] x, int o, Window2d window, int groups)
+        {
+            (N, C, H, W, O, G) = (x[0], x[1], x[2], x[3], o, groups);
+            Geometry = new Window.Geometry(window, N, C, H, W);
+            (Cg, Og) = (C / G, O / G);
+            CgK = Cg * Geometry.K;
+            L = Geometry.L;
+        }
+
+        /// <summary>cols (Cg·K × L) = the columns of image n's channels of <paramref name="group"/>.</summary>
+        public void Unfold<T>(Strided x, int n, int group, Span<T> cols) where T : unmanaged
+        {
+            ReadOnlySpan<T> data = Storages.Span<T>(x.Storage);
+            var plane = Geometry.K * L;
+            for (var c = 0; c < Cg; c++)
+                Window.UnfoldPlane(data, x.Offset + n * x.Strides[0] + (group * Cg + c) * x.Strides[1], x.Strides[2], x.Strides[3], Geometry, cols.Slice(c * plane, plane));
+        }
+    }
+
+    /// <summary>The elements of a view, row-major: its own array when it already is one.</summary>
+    static T[] Contiguous<T>(Strided v) where T : unmanaged
+    {
+        var data = Storages.Span<T>(v.Storage);
+        if (v.IsContiguous && v.Offset == 0 && data.Length == v.Count) return ((CpuStorage<T>)v.Storage).Data;
+        return ((CpuStorage<T>)Cast.Copy(v, v.DType)).Data;
+    }
+
+    /// <summary>A scratch array per thread, grown on demand and kept for the next call.</summary>
+    static class Scratch<T> where T : unmanaged
+    {
+        [ThreadStatic] static T[]? buffer;
+
+        public static T[] Get(int length)
+        {
+            if (buffer == null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, (buffer?.Length ?? 0) * 3 / 2));
+            return buffer;
+        }
+    }
+}
