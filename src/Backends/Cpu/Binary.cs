@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Hybrid.Cpu;
 
@@ -144,6 +145,9 @@ internal static class BinaryKernels
         for (var r = 0; r < loop.Rows; r++, loop.Advance())
         {
             int ci = loop.Offsets[0], ai = loop.Offsets[1], bi = loop.Offsets[2], oo = loop.Offsets[3];
+            // Rows with a contiguous condition and contiguous or constant values are selected by vectors.
+            if (sc == 1 && sa is 0 or 1 && sb is 0 or 1 && MaskRows.TrySelect(c.Slice(ci, n), a.Slice(ai, sa == 1 ? n : 1), b.Slice(bi, sb == 1 ? n : 1), o.Slice(oo, n)))
+                continue;
             for (var j = 0; j < n; j++, ci += sc, ai += sa, bi += sb) o[oo + j] = c[ci] ? a[ai] : b[bi];
         }
     }
@@ -284,39 +288,45 @@ internal static class BinaryKernels
         public bool TryRow(ReadOnlySpan<bool> a, ReadOnlySpan<bool> b, Span<bool> o) => false;
     }
 
-    readonly struct Eq<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Eq<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a == b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => Vector512.Equals(a, b);
     }
 
-    readonly struct Ne<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Ne<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a != b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => ~Vector512.Equals(a, b);
     }
 
-    readonly struct Lt<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Lt<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a < b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => Vector512.LessThan(a, b);
     }
 
-    readonly struct Le<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Le<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a <= b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => Vector512.LessThanOrEqual(a, b);
     }
 
-    readonly struct Gt<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Gt<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a > b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => Vector512.GreaterThan(a, b);
     }
 
-    readonly struct Ge<T> : IBinaryFunc<T, bool> where T : unmanaged, INumber<T>
+    readonly struct Ge<T> : IBinaryFunc<T, bool>, IVectorCompare where T : unmanaged, INumber<T>
     {
         public bool Apply(T a, T b) => a >= b;
-        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => false;
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o) => MaskRows.TryCompare(a, b, o, this);
+        public Vector512<TV> Mask<TV>(Vector512<TV> a, Vector512<TV> b) => Vector512.GreaterThanOrEqual(a, b);
     }
 }
