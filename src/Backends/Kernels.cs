@@ -185,6 +185,14 @@ public interface IBackend
     Storage Conv2dWeightGrad(Strided x, Strided g, Window2d window, int groups);
 
     /// <summary>
+    /// Max pooling (torch's max_pool2d_with_indices): the largest element of each window of x
+    /// (N, C, H, W), padding excluded, and via <paramref name="indices"/> its position ih·W + iw
+    /// in its image plane (Int64). The first largest wins and NaN counts as largest. Both
+    /// results are (N, C, outH, outW). Every window must hold at least one pixel.
+    /// </summary>
+    Storage MaxPool2d(Strided x, Window2d window, out Storage indices);
+
+    /// <summary>
     /// Optional fused optimizer kernel: one SGD step written into <paramref name="param"/> in
     /// place (PyTorch's update, momentum buffer <paramref name="momentumBuffer"/> or none on the
     /// first step; the new buffer, when momentum is on, is a fresh storage). Returns false when

@@ -138,6 +138,9 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Conv2dInputGrad(w, groups, _, _), _ -> Functional.Conv2dWeightGrad(g, a, w, groups)
     | Conv2dWeightGrad(w, groups), 0 -> Functional.Conv2dInputGrad(x.[1], g, w, groups, a.shape.[2], a.shape.[3])
     | Conv2dWeightGrad(w, groups), _ -> Functional.Conv2dPrimitive(a, g, null, w, groups)
+    | MaxPool2d(_, indices), _ ->                                                              // g added at each maximum
+        let n, c = a.shape.[0], a.shape.[1]
+        zerosLike(a).Reshape(n, c, -1).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
     // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)
@@ -257,6 +260,8 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
             total [ ifAny d0 (fun d -> Functional.Conv2dInputGrad(d, x.[1], w, groups, h, ww)); ifAny (d 1) (fun d -> Functional.Conv2dInputGrad(a, d, w, groups, h, ww)) ]
         | Conv2dWeightGrad(w, groups) ->
             total [ ifAny d0 (fun d -> Functional.Conv2dWeightGrad(d, x.[1], w, groups)); ifAny (d 1) (fun d -> Functional.Conv2dWeightGrad(a, d, w, groups)) ]
+        | MaxPool2d(_, indices) ->
+            ifAny d0 (fun d -> let n, c = a.shape.[0], a.shape.[1] in d.Reshape(n, c, -1).Gather(2, indices.Reshape(n, c, -1)).Reshape(out.Shape))
         | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]
         | LinalgInv -> ifAny d0 (fun d -> -(out.MatMul(d).MatMul(out)))                                  // −A⁻¹·dA·A⁻¹
         | LinalgDet -> ifAny d0 (fun d -> (Linalg.DetGradient(a, out) * d).Sum([| -2; -1 |]))            // det·tr(A⁻¹dA)

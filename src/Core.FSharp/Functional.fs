@@ -140,12 +140,13 @@ type Functional =
     static member MaxPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
         let x, window = Functional.Pool("max_pool2d", input, kernelSize, stride, padding)
         let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
-        let padded = if padding = 0 then x else Join.Pad(x, [| 0; 0; padding; padding |], [| 0; 0; padding; padding |], Double.NegativeInfinity)
-        let unpadded = Window2d(window.KernelH, window.KernelW, window.StrideH, window.StrideW, 0, 0, 1, 1)
         let oh, ow = window.OutH h, window.OutW w
-        let cols = Functional.Unfold(padded, unpadded).Reshape(n, c, kernelSize * kernelSize, oh * ow)
-        let struct (m, _) = cols.Max(2)
-        let y = m.Reshape(n, c, oh, ow)
+        if oh <= 0 || ow <= 0 then
+            Prim.Fail(sprintf "max_pool2d: the kernel (%dx%d) is larger than the padded input (%dx%d) of shape %s" kernelSize kernelSize (h + 2 * padding) (w + 2 * padding) (Shape.show input.shape))
+        if x.DType = DType.Bool then Prim.Fail "max_pool2d: not implemented for dtype bool"
+        let values, positions = x.backend.MaxPool2d(x.strided, window)
+        let shape = [| n; c; oh; ow |]
+        let y = Prim.Result(MaxPool2d(window, Prim.Plain(positions, shape)), [| x |], values, shape)
         if input.Dim = 4 then y else Prim.Squeeze(y, 0)
 
     /// Mean over (kernel × kernel) windows; zero padding is counted (count_include_pad=True).

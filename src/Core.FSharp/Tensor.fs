@@ -195,6 +195,7 @@ and Op =
     | Conv2d of window: Window2d * groups: int        // inputs: x, w
     | Conv2dInputGrad of window: Window2d * groups: int * height: int * width: int  // inputs: g, w
     | Conv2dWeightGrad of window: Window2d * groups: int  // inputs: x, g
+    | MaxPool2d of window: Window2d * indices: Tensor   // indices: each output's position in its image plane
     // fused losses
     | BceWithLogits                                   // inputs: logits, target (unreduced)
     // special functions (elementwise)
@@ -235,6 +236,7 @@ and Op =
         | Fold _ -> "Col2ImBackward0"
         | Conv2d _ -> "ConvolutionBackward0"
         | Conv2dInputGrad _ | Conv2dWeightGrad _ -> "ConvolutionBackwardBackward0"
+        | MaxPool2d _ -> "MaxPool2DWithIndicesBackward0"
         | LeakyRelu _ -> "LeakyReluBackward0"
         | Elu _ -> "EluBackward0"
         | Softplus _ -> "SoftplusBackward0"

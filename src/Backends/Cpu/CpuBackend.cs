@@ -182,6 +182,9 @@ public sealed class CpuBackend : IBackend
     };
 
     /// <inheritdoc />
+    public Storage MaxPool2d(Strided x, Window2d window, out Storage indices) => Pooling.MaxPool2d(x, window, out indices);
+
+    /// <inheritdoc />
     public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer) =>
         SgdKernel.TryStep(param, grad, momentumBuffer, options, out newMomentumBuffer);
 }

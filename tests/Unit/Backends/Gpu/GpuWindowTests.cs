@@ -81,6 +81,27 @@ public class GpuWindowTests
     }
 
     [Fact]
+    public void Max_pooling_agrees_exactly_with_its_indices_on_random_windows_and_views()
+    {
+        var rng = new System.Random(24);
+        var dtypes = new[] { DType.Float32, DType.Float64, DType.Int64, DType.Int32, DType.UInt8 };
+        for (var c = 0; c < Cases; c++)
+        {
+            var (w, h, width) = RandomGeometry(rng);
+            // Every window must hold a pixel, as max_pool2d's padding ≤ kernel / 2 ensures.
+            w = w with { PadH = Math.Min(w.PadH, w.KernelH / 2), PadW = Math.Min(w.PadW, w.KernelW / 2), DilationH = 1, DilationW = 1 };
+            if (w.OutH(h) <= 0 || w.OutW(width) <= 0) continue;
+            var dtype = dtypes[c % dtypes.Length];
+            var x = RandomView(rng, dtype, [rng.Next(1, 3), rng.Next(1, 4), h, width]);
+            var what = $"max_pool2d {dtype} case {c}: {Describe(w, h, width)}";
+            var cpu = CpuKernels.MaxPool2d(x, w, out var cpuIndices);
+            var gpu = GpuKernels.MaxPool2d(ToGpu(x), w, out var gpuIndices);
+            AssertAgree(cpu, gpu, 0, what);
+            AssertAgree(cpuIndices, gpuIndices, 0, what + " (indices)");
+        }
+    }
+
+    [Fact]
     public void Fold_of_bool_columns_is_refused()
     {
         var cols = Strided.Contiguous(GpuKernels.FromArray(new bool[4]), [1, 1, 4]);

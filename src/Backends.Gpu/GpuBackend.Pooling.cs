@@ -1,0 +1,24 @@
+namespace Hybrid.Gpu;
+
+public sealed partial class GpuBackend
+{
+    /// <inheritdoc />
+    public Storage MaxPool2d(Strided x, Window2d window, out Storage indices)
+    {
+        if (x.DType == DType.Bool) throw new NotSupportedException("max_pool2d: not implemented for 'bool'");
+        var args = WindowArgs.Of(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
+        var positions = Allocate(DType.Int64, args.N * args.C * args.L);
+        indices = positions;
+        return DTypeDispatch.On<MaxPoolRun, Storage>(x.DType, new(this, x, positions, args));
+    }
+
+    readonly struct MaxPoolRun(GpuBackend g, Strided x, GpuStorage positions, WindowArgs w) : IDTypeFunc<Storage>
+    {
+        public Storage Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
+        {
+            var o = g.Allocate(x.DType, w.N * w.C * w.L);
+            g.Kernels.Launch(PoolingKernels.MaxPool<T, N>, o.Length, View<T>(x), Strides4.Of(x), o.View<T>(), positions.View<long>(), w);
+            return o;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using ILGPU;
+
+namespace Hybrid.Gpu;
+
+/// <summary>Max pooling, one output element per thread, as the CPU backend computes it.</summary>
+internal static class PoolingKernels
+{
+    /// <summary>
+    /// Output i: the first largest pixel of its window in (ki, kj) order, padding excluded (a
+    /// NaN, once found, stays), and its position ih·W + iw in the image plane.
+    /// </summary>
+    public static void MaxPool<T, N>(Index1D thread, Elements elements, ArrayView<T> x, Strides4 sx, ArrayView<T> o, ArrayView<long> positions, WindowArgs w)
+        where T : unmanaged where N : struct, INumeric<T>
+    {
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var num = default(N);
+            int l = i % w.L, plane = i / w.L;
+            int oh = l / w.OutW, ow = l - oh * w.OutW;
+            int n = plane / w.C, c = plane - n * w.C;
+            var origin = sx.Offset + n * sx.S0 + c * sx.S1;
+            var best = num.FromLong(0);
+            var where = -1L;
+            for (var ki = 0; ki < w.KernelH; ki++)
+            {
+                var ih = oh * w.StrideH - w.PadH + ki * w.DilationH;
+                if (ih < 0 || ih >= w.H) continue;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
+                    if (iw < 0 || iw >= w.W) continue;
+                    var v = x[origin + ih * sx.S2 + iw * sx.S3];
+                    if (where < 0 || !num.IsNaN(best) && (num.Lt(best, v) || num.IsNaN(v)))
+                    {
+                        best = v;
+                        where = (long)ih * w.W + iw;
+                    }
+                }
+            }
+            o[i] = best;
+            positions[i] = where;
+        }
+    }
+}

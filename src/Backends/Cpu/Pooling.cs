@@ -1,0 +1,124 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Hybrid.Cpu;
+
+/// <summary>Max pooling with the positions of the maxima, one channel plane at a time.</summary>
+internal static class Pooling
+{
+    public static Storage MaxPool2d(Strided x, Window2d window, out Storage indices)
+    {
+        var g = new Window.Geometry(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
+        var count = g.N * g.C * g.L;
+        var positions = Storages.Uninitialized<long>(count);
+        indices = new CpuStorage<long>(positions);
+        var values = Storages.Allocate(x.DType, count);
+        switch (x.DType)
+        {
+            case DType.Float32 when Avx512F.IsSupported && Avx2.IsSupported: MaxPool2dFloat32(x, g, values, positions); break;
+            case DType.Float32: MaxPool2d<float>(x, g, values, positions); break;
+            case DType.Float64: MaxPool2d<double>(x, g, values, positions); break;
+            case DType.Int64: MaxPool2d<long>(x, g, values, positions); break;
+            case DType.Int32: MaxPool2d<int>(x, g, values, positions); break;
+            case DType.UInt8: MaxPool2d<byte>(x, g, values, positions); break;
+            default: throw Storages.Unsupported("max_pool2d", x.DType);
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// As <see cref="MaxPool2d{T}"/>, 16 outputs of a row at a time: each window position's 16
+    /// pixels are gathered (two AVX2 gathers of 8; indices clamped into the image, the lanes
+    /// outside it masked off), and the running maximum is kept by masks rather than branches, whose outcome on
+    /// real data is a coin toss.
+    /// </summary>
+    static unsafe void MaxPool2dFloat32(Strided xv, Window.Geometry g, Storage os, long[] positions)
+    {
+        var w = g.W;
+        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            var best = stackalloc float[16];
+            var where = stackalloc long[16];
+            int n = plane / g.C, c = plane % g.C;
+            fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
+            fixed (long* p = positions)
+                for (int oh = 0, at = plane * g.L; oh < g.OutH; oh++)
+                for (var ow = 0; ow < g.OutW; ow += 16)
+                {
+                    var column = lanes + Vector512.Create(ow);
+                    var active = Vector512.LessThan(column, Vector512.Create(g.OutW));
+                    var top = Vector512.Create(float.NegativeInfinity);
+                    var position = Vector512.Create(-1);
+                    var found = Vector512<int>.Zero;
+                    for (var ki = 0; ki < w.KernelH; ki++)
+                    {
+                        var ih = g.Ih(oh, ki);
+                        if ((uint)ih >= (uint)g.H) continue;
+                        var row = x + xv.Offset + n * sn + c * sc + ih * sh;
+                        for (var kj = 0; kj < w.KernelW; kj++)
+                        {
+                            var iw = column * w.StrideW + Vector512.Create(kj * w.DilationW - w.PadW);
+                            var inside = active & Vector512.GreaterThanOrEqual(iw, Vector512<int>.Zero) & Vector512.LessThan(iw, Vector512.Create(g.Wd));
+                            if (inside == Vector512<int>.Zero) continue;
+                            var clamped = Vector512.Min(Vector512.Max(iw, Vector512<int>.Zero), Vector512.Create(g.Wd - 1));
+                            var index = clamped * sw;
+                            var v = Vector512.Create(Avx2.GatherVector256(row, index.GetLower(), 4), Avx2.GatherVector256(row, index.GetUpper(), 4));
+                            var vNaN = ~Vector512.Equals(v, v).AsInt32();
+                            var topNaN = ~Vector512.Equals(top, top).AsInt32();
+                            var take = inside & (~found | ~topNaN & (Vector512.GreaterThan(v, top).AsInt32() | vNaN));
+                            top = Vector512.ConditionalSelect(take.AsSingle(), v, top);
+                            position = Vector512.ConditionalSelect(take, iw + Vector512.Create(ih * g.Wd), position);
+                            found |= inside;
+                        }
+                    }
+                    var count = Math.Min(16, g.OutW - ow);
+                    top.Store(best);
+                    Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
+                    Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
+                    new ReadOnlySpan<float>(best, count).CopyTo(new Span<float>(o + at, count));
+                    new ReadOnlySpan<long>(where, count).CopyTo(new Span<long>(p + at, count));
+                    at += count;
+                }
+        });
+    }
+
+    static void MaxPool2d<T>(Strided xv, Window.Geometry g, Storage os, long[] positions) where T : unmanaged, INumber<T>
+    {
+        var w = g.W;
+        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
+            var o = Storages.Span<T>(os);
+            int n = plane / g.C, c = plane % g.C, origin = xv.Offset + n * sn + c * sc;
+            for (int oh = 0, at = plane * g.L; oh < g.OutH; oh++)
+            for (var ow = 0; ow < g.OutW; ow++, at++)
+            {
+                // The first largest in (ki, kj) order; a NaN, once found, stays.
+                var best = default(T);
+                var where = -1L;
+                for (var ki = 0; ki < w.KernelH; ki++)
+                {
+                    var ih = g.Ih(oh, ki);
+                    if ((uint)ih >= (uint)g.H) continue;
+                    for (var kj = 0; kj < w.KernelW; kj++)
+                    {
+                        var iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
+                        if ((uint)iw >= (uint)g.Wd) continue;
+                        var v = x[origin + ih * sh + iw * sw];
+                        if (where < 0 || !T.IsNaN(best) && (v > best || T.IsNaN(v)))
+                        {
+                            best = v;
+                            where = (long)ih * g.Wd + iw;
+                        }
+                    }
+                }
+                o[at] = best;
+                positions[at] = where;
+            }
+        });
+    }
+}

@@ -1,0 +1,79 @@
+using Hybrid;
+using Xunit;
+using static Hybrid.Unit.Backends.BackendTestData;
+
+namespace Hybrid.Unit.Backends;
+
+/// <summary>
+/// Max pooling with indices against its definition: the first largest pixel of each window in
+/// (ki, kj) order, padding excluded, a NaN once found kept. Values are drawn from a small pool
+/// so that ties are common. Float32 takes the vector kernel (rows of 16 outputs and a tail),
+/// the other dtypes the scalar one.
+/// </summary>
+public class CpuPoolingTests
+{
+    public static TheoryData<Window2d, int, int> Windows => new()
+    {
+        { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 28, 28 },
+        { new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 7, 37 },
+        { new Window2d(3, 2, 2, 3, 1, 1, 2, 1), 9, 40 },
+        { new Window2d(1, 1, 1, 1, 0, 0, 1, 1), 3, 17 },
+        { new Window2d(4, 4, 3, 3, 2, 2, 1, 1), 10, 11 },
+    };
+
+    static (double[] Values, long[] Positions) Definition(double[] x, int n, int c, int h, int w, Window2d win)
+    {
+        int oh = win.OutH(h), ow = win.OutW(w);
+        var values = new double[n * c * oh * ow];
+        var positions = new long[values.Length];
+        for (var plane = 0; plane < n * c; plane++)
+        for (var i = 0; i < oh; i++)
+        for (var j = 0; j < ow; j++)
+        {
+            var best = double.NaN;
+            var at = -1L;
+            for (var ki = 0; ki < win.KernelH; ki++)
+            for (var kj = 0; kj < win.KernelW; kj++)
+            {
+                int ih = i * win.StrideH - win.PadH + ki * win.DilationH, iw = j * win.StrideW - win.PadW + kj * win.DilationW;
+                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                var v = x[(plane * h + ih) * w + iw];
+                if (at < 0 || !double.IsNaN(best) && (v > best || double.IsNaN(v))) (best, at) = (v, (long)ih * w + iw);
+            }
+            var o = (plane * oh + i) * ow + j;
+            (values[o], positions[o]) = (best, at);
+        }
+        return (values, positions);
+    }
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Max_pooling_of_a_permuted_input_finds_the_first_maximum_in_every_dtype(Window2d win, int h, int w)
+    {
+        const int n = 2, c = 3;
+        var rng = new System.Random(h * w);
+        double[] pool = [-3, -1, 0, 2, 2, 5, double.NaN, double.NegativeInfinity];
+        var logical = Enumerable.Range(0, n * c * h * w).Select(_ => pool[rng.Next(pool.Length)]).ToArray();
+        // Stored as (H, N, W, C), so no stride is 1 where a contiguous layout has it.
+        int[] shape = [n, c, h, w], strides = [w * c, 1, n * w * c, c];
+        var stored = new double[logical.Length];
+        foreach (var index in Indices(shape))
+            stored[index[0] * strides[0] + index[1] * strides[1] + index[2] * strides[2] + index[3] * strides[3]] = logical[Flat(shape, index)];
+        var (values, positions) = Definition(logical, n, c, h, w, win);
+
+        var doubles = Data<double>(CpuKernels.MaxPool2d(View(stored, shape, strides, 0), win, out var indices64));
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), doubles.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(positions, Data<long>(indices64));
+
+        var floats = Data<float>(CpuKernels.MaxPool2d(View(stored.Select(v => (float)v).ToArray(), shape, strides, 0), win, out var indices32));
+        Assert.Equal(values.Select(v => BitConverter.SingleToInt32Bits((float)v)), floats.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(positions, Data<long>(indices32));
+
+        // Integers have no NaN: the definition over the same values with NaN read as 7.
+        var ints = logical.Select(v => double.IsNaN(v) ? 7.0 : double.IsInfinity(v) ? -9 : v).ToArray();
+        var (intValues, intPositions) = Definition(ints, n, c, h, w, win);
+        var longs = Data<long>(CpuKernels.MaxPool2d(View(ints.Select(v => (long)v).ToArray(), n, c, h, w), win, out var indicesLong));
+        Assert.Equal(intValues.Select(v => (long)v), longs);
+        Assert.Equal(intPositions, Data<long>(indicesLong));
+    }
+}
