@@ -42,4 +42,12 @@ public sealed partial class GpuBackend
 
     static bool IsFloat32Operand(Strided x, int[] shape) =>
         x.Storage is GpuStorage { DType: DType.Float32 } && x.IsContiguous && x.Shape.AsSpan().SequenceEqual(shape);
+
+    /// <inheritdoc />
+    /// <remarks>No fused Adam on the GPU yet: the optimizer's general path runs its elementwise kernels.</remarks>
+    public bool TryAdamStep(Strided param, Strided grad, Strided expAvg, Strided expAvgSq, AdamOptions options, out Storage? newExpAvg, out Storage? newExpAvgSq)
+    {
+        (newExpAvg, newExpAvgSq) = (null, null);
+        return false;
+    }
 }

@@ -200,10 +200,21 @@ public interface IBackend
     /// with ordinary ops. Never bumps versions: the caller does.
     /// </summary>
     bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer);
+
+    /// <summary>
+    /// Optional fused optimizer kernel: one Adam step (AdamW's when decoupled; no amsgrad)
+    /// written into <paramref name="param"/> in place, from the moments <paramref name="expAvg"/>
+    /// and <paramref name="expAvgSq"/>, whose new values are fresh storages. Returns false when
+    /// the backend has no fused path for these operands. Never bumps versions: the caller does.
+    /// </summary>
+    bool TryAdamStep(Strided param, Strided grad, Strided expAvg, Strided expAvgSq, AdamOptions options, out Storage? newExpAvg, out Storage? newExpAvgSq);
 }
 
 /// <summary>The hyper-parameters of one torch.optim.SGD step.</summary>
 public readonly record struct SgdOptions(double Lr, double Momentum, double Dampening, bool Nesterov, double WeightDecay, bool Maximize);
+
+/// <summary>The hyper-parameters of one torch.optim.Adam (or AdamW, <paramref name="Decoupled"/>) step; <paramref name="Step"/> counts from 1.</summary>
+public readonly record struct AdamOptions(double Lr, double Beta1, double Beta2, double Eps, double WeightDecay, bool Decoupled, bool Maximize, double Step);
 
 /// <summary>The backend of each device type; a new backend (GPU, test double) plugs in here.</summary>
 public static class Backends

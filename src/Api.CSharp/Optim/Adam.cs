@@ -78,6 +78,8 @@ public class Adam : Optimizer
             }
             var step = (double)state["step"] + 1;
             state["step"] = step;
+            if (!amsgrad && FusedStep(p, grad, state, new AdamOptions(lr, beta1, beta2, eps, weightDecay, Decoupled, maximize, step)))
+                continue;
 
             var param = p.Detach();
             Tensor g;
@@ -104,5 +106,19 @@ public class Adam : Optimizer
             var denom = second.Sqrt() / biasCorrection2Sqrt + eps;
             p.Copy_(param - expAvg / denom * stepSize);
         }
+    }
+
+    /// <summary>
+    /// The update above as one backend kernel when the device offers it for these operands
+    /// (bit-identical results); false sends the caller down the general path.
+    /// </summary>
+    static bool FusedStep(Parameter p, Tensor grad, Dictionary<string, object> state, AdamOptions options)
+    {
+        if (state["exp_avg"] is not Tensor m || state["exp_avg_sq"] is not Tensor v) return false;
+        if (!p.backend.TryAdamStep(p.strided, grad.strided, m.strided, v.strided, options, out var newM, out var newV)) return false;
+        state["exp_avg"] = Prim.Plain(newM!, p.Shape);
+        state["exp_avg_sq"] = Prim.Plain(newV!, p.Shape);
+        p.storage.MarkWritten("Adam.Step");
+        return true;
     }
 }

@@ -187,4 +187,8 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer) =>
         SgdKernel.TryStep(param, grad, momentumBuffer, options, out newMomentumBuffer);
+
+    /// <inheritdoc />
+    public bool TryAdamStep(Strided param, Strided grad, Strided expAvg, Strided expAvgSq, AdamOptions options, out Storage? newExpAvg, out Storage? newExpAvgSq) =>
+        AdamKernel.TryStep(param, grad, expAvg, expAvgSq, options, out newExpAvg, out newExpAvgSq);
 }

@@ -87,4 +87,10 @@ internal sealed class ForeignDeviceBackend : IBackend
         newMomentumBuffer = null;
         return false;
     }
+
+    public bool TryAdamStep(Strided param, Strided grad, Strided expAvg, Strided expAvgSq, AdamOptions options, out Storage? newExpAvg, out Storage? newExpAvgSq)
+    {
+        (newExpAvg, newExpAvgSq) = (null, null);
+        return false;
+    }
 }
