@@ -8,6 +8,14 @@ namespace Hybrid;
 /// </summary>
 public abstract class Storage
 {
+    static long created;
+
+    /// <summary>Numbers storages in the order they were made (1, 2, …; unique within the process).</summary>
+    public long Serial { get; } = Interlocked.Increment(ref created);
+
+    /// <summary>The <see cref="Serial"/> of the latest storage made so far.</summary>
+    public static long LatestSerial => Volatile.Read(ref created);
+
     /// <summary>The device that holds the elements.</summary>
     public abstract Device Device { get; }
 

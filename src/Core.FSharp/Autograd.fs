@@ -67,11 +67,17 @@ type BackwardExtensions =
                            [<Optional; DefaultParameterValue(false)>] retainGraph: bool,
                            [<Optional; DefaultParameterValue(false)>] createGraph: bool) =
         let seeds = Gradients.Seeds([| y |], (if isNull gradient then null else [| gradient |]))
+        let before = Storage.LatestSerial
         let grads = Backward.run [| y |] seeds null (retainGraph || createGraph) createGraph
+        // .Grad gets storage of its own: a rule may hand the same tensor (or the caller's
+        // gradient) to several inputs, and optimizers update .Grad in place. A gradient that
+        // this pass computed into a storage of its own already is one, and is kept without a
+        // copy (as PyTorch's AccumulateGrad steals a gradient nothing else refers to).
+        let holders = grads.Values |> Seq.countBy (fun g -> g.storage) |> dict
+        let owned (g: Tensor) =
+            g.storage.Serial > before && holders.[g.storage] = 1 && g.offset = 0 && g.IsContiguous && g.storage.Length = g.NumEl
         for KeyValue(t, g) in grads do
             if t.IsLeaf && t.RequiresGrad then
-                // .Grad gets storage of its own: a rule may hand the same tensor (or the caller's
-                // gradient) to several inputs, and optimizers update .Grad in place.
                 t.Grad <-
                     if createGraph then (if isNull t.Grad then g else t.Grad + g)
-                    else GradMode.noGrad (fun () -> if isNull t.Grad then Prim.Clone(g.Detach()) else t.Grad + g)
+                    else GradMode.noGrad (fun () -> if not (isNull t.Grad) then t.Grad + g elif owned g then g.Detach() else Prim.Clone(g.Detach()))

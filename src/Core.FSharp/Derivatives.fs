@@ -118,6 +118,11 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Softmax d, _ -> out * (g - (g * out).Sum(d, true))
     | LogSoftmax d, _ -> g - out.Exp() * g.Sum(d, true)
     | MatMul _, 0 -> g.MatMul(x.[1].Transpose(-1, -2))
+    | MatMul _, _ when x.[1].Dim = 2 && not x.[1].IsContiguous && x.[1].Transpose(0, 1).IsContiguous ->
+        // b stored transposed (a Linear layer's weightᵀ): its gradient in the same layout,
+        // (gᵀ·a)ᵀ, so that the transpose back to the weight is contiguous (PyTorch's
+        // mm_mat2_backward does the same). Equal to aᵀ·g bit for bit: the same products in the same order.
+        g.Transpose(-1, -2).MatMul(a).Transpose(-1, -2)
     | MatMul _, _ -> a.Transpose(-1, -2).MatMul g
     | Cat(d, sizes), k -> g.Narrow(d, Array.sum sizes.[.. k - 1], sizes.[k])
     | Gather d, _ -> zerosLike(a).ScatterAdd(d, x.[1], g)

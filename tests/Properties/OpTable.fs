@@ -193,6 +193,12 @@ let structure =
           let! b = Gens.tensor [| 2; k; 2 |]
           let! c = Gens.tensor [| k |]
           return Case("matmul 1-D", [| a; b; c |], fun xs -> xs.[0].MatMul(xs.[1]).Sum() + xs.[0].Dot(xs.[2])) })
+      spec "linear (x·wᵀ + b, the weight's gradient computed in its own layout)" true (gen {
+          let! m, k, n = Gen.zip3 (Gens.dim 1 3) (Gens.dim 1 3) (Gens.dim 1 3)
+          let! x = Gens.tensor [| m; k |]
+          let! w = Gens.tensor [| n; k |]
+          let! b = Gens.tensor [| n |]
+          return Case("linear", [| x; w; b |], fun xs -> Functional.Linear(xs.[0], xs.[1], xs.[2])) })
       spec "cat / stack" true (gen {
           let! s = Gens.shapeOfRank 2 3
           let! a = Gens.tensor s
