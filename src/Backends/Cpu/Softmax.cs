@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hybrid.Cpu;
 
@@ -98,6 +100,11 @@ internal static class SoftmaxKernel
     /// <summary>o = softmax(x) or log_softmax(x) of one dense lane (o may be x itself).</summary>
     static void Lane<T>(ReadOnlySpan<T> x, Span<T> o, Span<T> scratch, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && VectorExp.IsSupported)
+        {
+            Float32Lane(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(o), log);
+            return;
+        }
         var max = TensorPrimitives.Max(x); // NaN propagates into every output, as in PyTorch
         TensorPrimitives.Subtract(x, max, o);
         if (log)
@@ -110,5 +117,37 @@ internal static class SoftmaxKernel
             TensorPrimitives.Exp(o, o);
             TensorPrimitives.Divide(o, TensorPrimitives.Sum(o), o);
         }
+    }
+
+    /// <summary>
+    /// The float32 lane in two passes after the max: eˣ⁻ᵐᵃˣ written and summed in one (with
+    /// <see cref="VectorExp"/>), then scaled by 1/Σ (as PyTorch's vectorized softmax does), or,
+    /// for log-softmax, (x − max) − log Σ.
+    /// </summary>
+    static void Float32Lane(ReadOnlySpan<float> x, Span<float> o, bool log)
+    {
+        var max = TensorPrimitives.Max(x); // NaN propagates into every output, as in PyTorch
+        var shift = Vector512.Create(max);
+        var sums = Vector512<float>.Zero;
+        int n = x.Length, i = 0;
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            var e = VectorExp.Exp(Vector512.Create(x.Slice(i)) - shift);
+            if (!log) e.CopyTo(o.Slice(i));
+            sums += e;
+        }
+        var sum = Vector512.Sum(sums);
+        for (; i < n; i++)
+        {
+            var e = VectorExp.Exp(Vector512.CreateScalar(x[i] - max)).ToScalar();
+            if (!log) o[i] = e;
+            sum += e;
+        }
+        if (log)
+        {
+            TensorPrimitives.Subtract(x, max, o);
+            TensorPrimitives.Subtract(o, MathF.Log(sum), o);
+        }
+        else TensorPrimitives.Multiply(o, 1 / sum, o);
     }
 }
