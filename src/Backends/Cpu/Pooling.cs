@@ -28,16 +28,16 @@ internal static class Pooling
     }
 
     /// <summary>
-    /// As <see cref="MaxPool2d{T}"/>, 16 outputs of a row at a time: each window position's 16
-    /// pixels are gathered (two AVX2 gathers of 8; indices clamped into the image, the lanes
-    /// outside it masked off), and the running maximum is kept by masks rather than branches, whose outcome on
-    /// real data is a coin toss.
+    /// As <see cref="MaxPool2d{T}"/>, 16 outputs of a plane at a time (across rows when they are
+    /// short): each window position's 16 pixels are gathered (two AVX2 gathers of 8) and the
+    /// running maximum is kept by masks rather than branches, whose outcome on real data is a
+    /// coin toss. Every plane has the same geometry, so each chunk's pixel offsets, reported
+    /// positions and in-image masks are worked out once per call (<see cref="ChunkTable"/>).
     /// </summary>
     static unsafe void MaxPool2dFloat32(Strided xv, Window.Geometry g, Storage os, long[] positions)
     {
-        var w = g.W;
-        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
-        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        int sn = xv.Strides[0], sc = xv.Strides[1];
+        var table = new ChunkTable(g, xv.Strides[2], xv.Strides[3]);
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
             var best = stackalloc float[16];
@@ -45,44 +45,75 @@ internal static class Pooling
             int n = plane / g.C, c = plane % g.C;
             fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
             fixed (long* p = positions)
-                for (int oh = 0, at = plane * g.L; oh < g.OutH; oh++)
-                for (var ow = 0; ow < g.OutW; ow += 16)
+            fixed (int* offsets = table.Offsets, places = table.Places, masks = table.Inside)
+            {
+                var image = x + xv.Offset + n * sn + c * sc;
+                for (var chunk = 0; chunk < table.Chunks; chunk++)
                 {
-                    var column = lanes + Vector512.Create(ow);
-                    var active = Vector512.LessThan(column, Vector512.Create(g.OutW));
                     var top = Vector512.Create(float.NegativeInfinity);
                     var position = Vector512.Create(-1);
                     var found = Vector512<int>.Zero;
-                    for (var ki = 0; ki < w.KernelH; ki++)
+                    for (var k = 0; k < g.K; k++)
                     {
-                        var ih = g.Ih(oh, ki);
-                        if ((uint)ih >= (uint)g.H) continue;
-                        var row = x + xv.Offset + n * sn + c * sc + ih * sh;
-                        for (var kj = 0; kj < w.KernelW; kj++)
-                        {
-                            var iw = column * w.StrideW + Vector512.Create(kj * w.DilationW - w.PadW);
-                            var inside = active & Vector512.GreaterThanOrEqual(iw, Vector512<int>.Zero) & Vector512.LessThan(iw, Vector512.Create(g.Wd));
-                            if (inside == Vector512<int>.Zero) continue;
-                            var clamped = Vector512.Min(Vector512.Max(iw, Vector512<int>.Zero), Vector512.Create(g.Wd - 1));
-                            var index = clamped * sw;
-                            var v = Vector512.Create(Avx2.GatherVector256(row, index.GetLower(), 4), Avx2.GatherVector256(row, index.GetUpper(), 4));
-                            var vNaN = ~Vector512.Equals(v, v).AsInt32();
-                            var topNaN = ~Vector512.Equals(top, top).AsInt32();
-                            var take = inside & (~found | ~topNaN & (Vector512.GreaterThan(v, top).AsInt32() | vNaN));
-                            top = Vector512.ConditionalSelect(take.AsSingle(), v, top);
-                            position = Vector512.ConditionalSelect(take, iw + Vector512.Create(ih * g.Wd), position);
-                            found |= inside;
-                        }
+                        var at = (chunk * g.K + k) * 16;
+                        var inside = Vector512.Load(masks + at);
+                        if (inside == Vector512<int>.Zero) continue;
+                        var index = Vector512.Load(offsets + at);
+                        var v = Vector512.Create(Avx2.GatherVector256(image, index.GetLower(), 4), Avx2.GatherVector256(image, index.GetUpper(), 4));
+                        var vNaN = ~Vector512.Equals(v, v).AsInt32();
+                        var topNaN = ~Vector512.Equals(top, top).AsInt32();
+                        var take = inside & (~found | ~topNaN & (Vector512.GreaterThan(v, top).AsInt32() | vNaN));
+                        top = Vector512.ConditionalSelect(take.AsSingle(), v, top);
+                        position = Vector512.ConditionalSelect(take, Vector512.Load(places + at), position);
+                        found |= inside;
                     }
-                    var count = Math.Min(16, g.OutW - ow);
+                    var first = plane * g.L + chunk * 16;
+                    var count = Math.Min(16, g.L - chunk * 16);
                     top.Store(best);
                     Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
                     Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
-                    new ReadOnlySpan<float>(best, count).CopyTo(new Span<float>(o + at, count));
-                    new ReadOnlySpan<long>(where, count).CopyTo(new Span<long>(p + at, count));
-                    at += count;
+                    new ReadOnlySpan<float>(best, count).CopyTo(new Span<float>(o + first, count));
+                    new ReadOnlySpan<long>(where, count).CopyTo(new Span<long>(p + first, count));
                 }
+            }
         });
+    }
+
+    /// <summary>
+    /// For output l = 16·chunk + lane of any plane and window position k = ki·kw + kj: the
+    /// pixel's offset from the plane's origin (clamped into the image), its position ih·W + iw,
+    /// and whether it lies in the image (all ones) or not, or l is past the plane's end (zero).
+    /// </summary>
+    sealed class ChunkTable
+    {
+        public readonly int Chunks;
+        public readonly int[] Offsets, Places, Inside;
+
+        public ChunkTable(Window.Geometry g, int sh, int sw)
+        {
+            Chunks = (g.L + 15) / 16;
+            Offsets = new int[Chunks * g.K * 16];
+            Places = new int[Offsets.Length];
+            Inside = new int[Offsets.Length];
+            var w = g.W;
+            for (var chunk = 0; chunk < Chunks; chunk++)
+            for (var lane = 0; lane < 16; lane++)
+            {
+                var l = chunk * 16 + lane;
+                if (l >= g.L) continue;
+                int oh = l / g.OutW, ow = l % g.OutW;
+                for (var ki = 0; ki < w.KernelH; ki++)
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    int ih = g.Ih(oh, ki), iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
+                    var at = (chunk * g.K + ki * w.KernelW + kj) * 16 + lane;
+                    var inImage = (uint)ih < (uint)g.H && (uint)iw < (uint)g.Wd;
+                    Inside[at] = inImage ? -1 : 0;
+                    Places[at] = ih * g.Wd + iw;
+                    Offsets[at] = inImage ? ih * sh + iw * sw : 0;
+                }
+            }
+        }
     }
 
     static void MaxPool2d<T>(Strided xv, Window.Geometry g, Storage os, long[] positions) where T : unmanaged, INumber<T>
