@@ -541,9 +541,9 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
                 }
                 // Edge tile: compute into a temporary and copy the valid part.
                 if (accumulate != 0)
-                    for (var i = 0; i < rows; i++) CopyRow(tile + i * ldc, edge + i * nr, cols);
+                    for (var i = 0; i < rows; i++) ShortCopy.Run(ref tile[i * ldc], ref edge[i * nr], cols);
                 run(depth, ap, bp, ldb, edge, nr, accumulate, following);
-                for (var i = 0; i < rows; i++) CopyRow(edge + i * nr, tile + i * ldc, cols);
+                for (var i = 0; i < rows; i++) ShortCopy.Run(ref edge[i * nr], ref tile[i * ldc], cols);
             }
         }
     }
@@ -557,19 +557,6 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
         if (aPrepacked) return pa + (nint)i0 * depth;
         PackA(kernel.MR, pa + i0 * aRow + p0 * aCol, aRow, aCol, mc, depth, buffer);
         return buffer;
-    }
-
-    /// <summary>
-    /// count elements from src to dst: whole vectors inline where the row allows (an edge tile's
-    /// rows are short and many; a call to memmove for each costs more than the copy).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void CopyRow(T* src, T* dst, int count)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= count - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(src + i), dst + i);
-        for (; i < count; i++) dst[i] = src[i];
     }
 
     /// <summary>

@@ -72,8 +72,8 @@ internal static class Pooling
                     top.Store(best);
                     Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
                     Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
-                    new ReadOnlySpan<float>(best, count).CopyTo(new Span<float>(o + first, count));
-                    new ReadOnlySpan<long>(where, count).CopyTo(new Span<long>(p + first, count));
+                    ShortCopy.Run(ref best[0], ref o[first], count);
+                    ShortCopy.Run(ref where[0], ref p[first], count);
                 }
             }
         });

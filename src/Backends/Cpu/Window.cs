@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Hybrid.Cpu;
 
@@ -116,33 +115,12 @@ internal static class Window
                 }
                 for (var ow = 0; ow < lo; ow++) dest[ow] = default;
                 var xi = origin + ih * sh + (shift + lo * g.W.StrideW) * sw;
-                if (step == 1) CopyRun(x.Slice(xi, hi - lo), dest[lo..hi]);
+                if (step == 1) ShortCopy.Run(ref Unsafe.AsRef(in x[xi]), ref dest[lo], hi - lo);
                 else
                     for (var ow = lo; ow < hi; ow++, xi += step) dest[ow] = x[xi];
                 for (var ow = hi; ow < dest.Length; ow++) dest[ow] = default;
             }
         }
-    }
-
-    /// <summary>
-    /// source copied over destination (of one length): vector moves inline, the last one
-    /// overlapping, since rows here are short and a call to memmove per row would cost more
-    /// than the copy.
-    /// </summary>
-    static void CopyRun<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged
-    {
-        var count = source.Length;
-        if (!Vector512.IsHardwareAccelerated || !Vector512<T>.IsSupported || count < Vector512<T>.Count)
-        {
-            source.CopyTo(destination);
-            return;
-        }
-        ref var from = ref MemoryMarshal.GetReference(source);
-        ref var to = ref MemoryMarshal.GetReference(destination);
-        var last = (nuint)(count - Vector512<T>.Count);
-        for (nuint i = 0; i < last; i += (nuint)Vector512<T>.Count)
-            Vector512.LoadUnsafe(ref from, i).StoreUnsafe(ref to, i);
-        Vector512.LoadUnsafe(ref from, last).StoreUnsafe(ref to, last);
     }
 
     static void Fold<T>(Strided cv, Geometry g, Storage os) where T : unmanaged, INumber<T>
