@@ -74,6 +74,7 @@ internal static class ElementwiseKernels
                 BinaryOp.Div => n.Div(x, y),
                 BinaryOp.Pow => n.Pow(x, y),
                 BinaryOp.Maximum => n.Max(x, y),
+                BinaryOp.ReluGrad => n.Lt(n.FromLong(0), y) ? x : n.FromLong(0),
                 _ => n.Min(x, y),
             };
         }

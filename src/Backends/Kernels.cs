@@ -34,6 +34,8 @@ public enum BinaryOp
     And,
     /// <summary>Logical or of Bool operands.</summary>
     Or,
+    /// <summary>a where b &gt; 0, else 0: ReLU's gradient a at inputs b (PyTorch's threshold_backward at 0); numeric dtypes.</summary>
+    ReluGrad,
 }
 
 /// <summary>Elementwise comparisons; the result is Bool.</summary>

@@ -64,7 +64,7 @@ let private slope (op: Op) (a: Tensor) (out: Tensor) : (Tensor -> Tensor) option
     | Tanh -> Some(fun t -> t * (1.0 - out * out))
     | Sigmoid -> Some(fun t -> t * out * (1.0 - out))
     | Erf -> Some(fun t -> t * (-(a * a)).Exp() * (2.0 / sqrt Math.PI))
-    | Relu -> Some(fun t -> mask (a.Gt 0.0) t)
+    | Relu -> Some(fun t -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, t, a))  // one pass, not mask + select
     | Gelu -> Some(fun t -> t * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI))))
     | Silu -> Some(fun t -> let s = a.Sigmoid() in t * s * (1.0 + a * (1.0 - s)))
     | LeakyRelu negativeSlope -> Some(fun t -> a.Gt(0.0).Where(t, t * negativeSlope))
@@ -94,6 +94,8 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Pow, 0 -> g * x.[1] * a.Pow(x.[1] - 1.0)
     | Pow, _ -> g * out * a.Log()
     | Maximum, k | Minimum, k -> g * extremumShare op x k g
+    | ReluGrad, 0 -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, g, x.[1])
+    | ReluGrad, _ -> zerosLike x.[1]                                                             // the mask is locally constant
     | Where, 1 -> mask x.[0] g
     | Where, _ -> x.[0].Where(scalar 0.0 g, g)
     | Cast _, _ -> g.To a.DType
@@ -231,6 +233,7 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | Div -> total [ ifAny d0 (fun d -> d / x.[1]); ifAny (d 1) (fun d -> -d * a / (x.[1] * x.[1])) ]
         | Pow -> total [ ifAny d0 (fun d -> d * x.[1] * a.Pow(x.[1] - 1.0)); ifAny (d 1) (fun d -> d * out * a.Log()) ]
         | Maximum | Minimum -> total [ ifAny d0 (fun d -> d * extremumShare op x 0 out); ifAny (d 1) (fun d -> d * extremumShare op x 1 out) ]
+        | ReluGrad -> ifAny d0 (fun d -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, d, x.[1]))
         | Where -> if isNull (d 1) && isNull (d 2) then null else x.[0].Where(orZero 1, orZero 2)
         | Cast dtype -> ifAny d0 (fun d -> d.To dtype)
         | Clone -> ifAny d0 (fun d -> d.Clone())

@@ -162,6 +162,7 @@ and Op =
     // elementwise, one operand
     | Neg | Exp | Log | Log1p | Sqrt | Rsqrt | Abs | Sign | Sin | Cos | Tanh | Sigmoid | Erf
     | Relu | Gelu | Silu
+    | ReluGrad                                        // inputs: g, x: g where x > 0, else 0
     | LeakyRelu of slope: float
     | Elu of alpha: float
     | Softplus of beta: float * threshold: float
@@ -234,6 +235,7 @@ and Op =
         | MatMul true -> "BmmBackward0"
         | Unfold _ -> "Im2ColBackward0"
         | Fold _ -> "Col2ImBackward0"
+        | ReluGrad -> "ThresholdBackwardBackward0"
         | Conv2d _ -> "ConvolutionBackward0"
         | Conv2dInputGrad _ | Conv2dWeightGrad _ -> "ConvolutionBackwardBackward0"
         | MaxPool2d _ -> "MaxPool2DWithIndicesBackward0"

@@ -32,6 +32,7 @@ internal static class BinaryKernels
     {
         BinaryOp.And => "logical_and",
         BinaryOp.Or => "logical_or",
+        BinaryOp.ReluGrad => "threshold_backward",
         _ => op.ToString().ToLowerInvariant(),
     };
 
@@ -47,6 +48,7 @@ internal static class BinaryKernels
             case BinaryOp.Pow: Map.Binary(a, av, b, bv, o, new Pow<T>()); break;
             case BinaryOp.Maximum: Map.Binary(a, av, b, bv, o, new Max<T>()); break;
             case BinaryOp.Minimum: Map.Binary(a, av, b, bv, o, new Min<T>()); break;
+            case BinaryOp.ReluGrad: Map.Binary(a, av, b, bv, o, new ReluGrad<T>()); break;
             default: throw Storages.Unsupported(Name(op), av.Storage.DType);
         }
     }
@@ -63,6 +65,7 @@ internal static class BinaryKernels
             case BinaryOp.Pow: Map.Binary(a, av, b, bv, o, new IntPow<T>()); break;
             case BinaryOp.Maximum: Map.Binary(a, av, b, bv, o, new Max<T>()); break;
             case BinaryOp.Minimum: Map.Binary(a, av, b, bv, o, new Min<T>()); break;
+            case BinaryOp.ReluGrad: Map.Binary(a, av, b, bv, o, new ReluGrad<T>()); break;
             default: throw Storages.Unsupported(Name(op), av.Storage.DType);
         }
     }
@@ -161,6 +164,23 @@ internal static class BinaryKernels
             if (a.Length == b.Length) TensorPrimitives.Add(a, b, o);
             else if (b.Length == 1) TensorPrimitives.Add(a, b[0], o);
             else TensorPrimitives.Add(b, a[0], o);
+            return true;
+        }
+    }
+
+    /// <summary>a where b &gt; 0, else 0 (a NaN b gives 0), one mask and select per vector.</summary>
+    readonly struct ReluGrad<T> : IBinaryFunc<T, T> where T : unmanaged, INumber<T>
+    {
+        public T Apply(T a, T b) => b > T.Zero ? a : T.Zero;
+
+        public bool TryRow(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> o)
+        {
+            var n = o.Length;
+            if (!Vector512.IsHardwareAccelerated || !Vector512<T>.IsSupported || a.Length != n || b.Length != n) return false;
+            var i = 0;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Create(b.Slice(i)), Vector512<T>.Zero), Vector512.Create(a.Slice(i)), Vector512<T>.Zero).CopyTo(o.Slice(i));
+            for (; i < n; i++) o[i] = Apply(a[i], b[i]);
             return true;
         }
     }
