@@ -129,6 +129,29 @@ public class CpuConvolutionTests
         finally { CpuParallel.MaxThreads = saved; }
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void One_large_image_is_split_between_threads_in_every_GEMM_mode(int mode)
+    {
+        // A single image's product runs on the GEMM's own threads, with the weights packed once.
+        const int n = 1, c = 16, h = 20, w = 21, o = 32;
+        var win = new Window2d(3, 3, 1, 1, 1, 1, 1, 1);
+        var rng = new System.Random(12);
+        var xs = RandomDoubles(rng, n * c * h * w, 1);
+        var ws = RandomDoubles(rng, o * c * 9, 1);
+        var bs = RandomDoubles(rng, o, 1);
+        var expected = Direct(xs, ws, bs, n, c, h, w, o, 1, win);
+        var (savedMode, savedThreads) = (Gemm.ForceMode, CpuParallel.MaxThreads);
+        try
+        {
+            (Gemm.ForceMode, CpuParallel.MaxThreads) = (mode, 2);
+            AllClose(expected, Data<double>(CpuKernels.Conv2d(View(xs, n, c, h, w), View(ws, o, c, 3, 3), View(bs, o), win, 1)), 1e-12);
+        }
+        finally { (Gemm.ForceMode, CpuParallel.MaxThreads) = (savedMode, savedThreads); }
+    }
+
     [Fact]
     public void An_empty_batch_has_a_zero_weight_gradient()
     {

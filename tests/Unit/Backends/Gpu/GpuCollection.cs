@@ -11,3 +11,14 @@ public sealed class GpuCollection
 {
     public const string Name = "GPU device";
 }
+
+/// <summary>
+/// Tests that count the allocator's device allocations across a loop run alone, with no other
+/// test in parallel: blocks come back through finalizers, and another test's allocations move
+/// the garbage collections that run them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GpuMemoryCollection
+{
+    public const string Name = "GPU device memory";
+}

@@ -9,7 +9,7 @@ using static Hybrid.Unit.Backends.Gpu.GpuAgreement;
 namespace Hybrid.Unit.Backends.Gpu;
 
 /// <summary>The caching allocator: size classes, reuse, release by Dispose and by the GC, and steady-state training.</summary>
-[Collection(GpuCollection.Name)]
+[Collection(GpuMemoryCollection.Name)]
 public class GpuMemoryTests
 {
     static GpuBackend Backend => (GpuBackend)GpuKernels;
