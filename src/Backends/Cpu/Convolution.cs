@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Hybrid.Cpu;
 
@@ -84,6 +85,9 @@ internal static unsafe class Convolution
         var partials = new T[(blocks - 1) * size];
         var dw = Storages.Uninitialized<T>(size);
         var grads = Contiguous<T>(g);
+        // Both operands run along L: small products over long rows take unpacked dot products (whose
+        // reductions across lanes short rows don't repay), the rest the GEMM.
+        var dots = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && (long)p.Og * p.CgK <= RowDotsLimit && p.L >= RowDotsMinLength;
         ForJob.Run(blocks, 2.0 * p.N * p.O * p.CgK * p.L, block =>
         {
             var cols = Scratch<T>.Get(p.CgK * p.L);
@@ -95,7 +99,9 @@ internal static unsafe class Convolution
                 for (var group = 0; group < p.G; group++)
                 {
                     p.Unfold<T>(x, n, group, cols);
-                    Gemm.Multiply(pg + ((nint)n * p.O + group * p.Og) * p.L, p.L, 1, pc, 1, p.L, sum + group * p.Og * p.CgK, p.CgK, p.Og, p.CgK, p.L, accumulate: n > first);
+                    var gn = pg + ((nint)n * p.O + group * p.Og) * p.L;
+                    if (dots) RowDots.Multiply(gn, p.L, p.Og, pc, p.L, p.CgK, p.L, sum + group * p.Og * p.CgK, p.CgK, accumulate: n > first);
+                    else Gemm.Multiply(gn, p.L, 1, pc, 1, p.L, sum + group * p.Og * p.CgK, p.CgK, p.Og, p.CgK, p.L, accumulate: n > first);
                 }
             }
         });
@@ -104,6 +110,12 @@ internal static unsafe class Convolution
             for (var i = 0; i < size; i++) total[i] += partials[(block - 1) * size + i];
         return new CpuStorage<T>(dw);
     }
+
+    /// <summary>Largest weight-gradient product (O/G × Cg·K elements) computed by <see cref="RowDots"/> rather than the packed GEMM.</summary>
+    const int RowDotsLimit = 4096;
+
+    /// <summary>Shortest row (output positions L) for <see cref="RowDots"/>: each dot product ends in a reduction across lanes.</summary>
+    const int RowDotsMinLength = 256;
 
     /// <summary>Partial sums of the weight gradient: enough blocks to keep the cores busy, few enough to add cheaply.</summary>
     const int WeightGradBlocks = 8;

@@ -14,7 +14,7 @@ namespace Hybrid.Unit.Backends;
 [Collection(CpuGemmCollection.Name)]
 public class CpuConvolutionTests
 {
-    /// <summary>(N, C, H, W, O, groups, window): stride, padding, dilation, groups, edges of the GEMM's 14-row panels and 32-column tiles, and more images than weight-gradient blocks.</summary>
+    /// <summary>(N, C, H, W, O, groups, window): stride, padding, dilation, groups, edges of the GEMM's 14-row panels and 32-column tiles, more images than weight-gradient blocks, and weight gradients by dot products (RowDots).</summary>
     public static TheoryData<int, int, int, int, int, int, Window2d> Problems => new()
     {
         { 2, 3, 7, 6, 4, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
@@ -23,6 +23,8 @@ public class CpuConvolutionTests
         { 11, 6, 5, 7, 9, 3, new Window2d(2, 2, 1, 2, 2, 1, 2, 3) },
         { 2, 1, 28, 28, 6, 1, new Window2d(5, 5, 1, 1, 2, 2, 1, 1) },
         { 2, 16, 10, 35, 29, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // Long rows and few weights: the weight gradient's unpacked dot products, with edges in every direction.
+        { 3, 3, 17, 19, 5, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
     };
 
     /// <summary>Cross-correlation by its definition, with bias.</summary>
