@@ -197,7 +197,15 @@ internal static class Reductions
         const int super = Block * SuperChunks;
         var full = n / super;
         var partials = new T[full];
-        ForJob.Run(full, n, s => partials[s] = ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + s * super, super), r, default, false));
+        // Each worker reduces one run of consecutive super-blocks: one long sequential stream per
+        // core, which the prefetchers follow best (interleaved blocks were 1.5× slower on 10M floats).
+        // The partials are per super-block, so the grouping doesn't change the result.
+        var per = (full + CpuParallel.WorkersFor(n) - 1) / CpuParallel.WorkersFor(n);
+        ForJob.Run(per == 0 ? 0 : (full + per - 1) / per, n, task =>
+        {
+            for (var s = task * per; s < Math.Min(full, (task + 1) * per); s++)
+                partials[s] = ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + s * super, super), r, default, false);
+        });
         // The tail (fewer than SuperChunks chunks) holds the lowest levels of the serial counter:
         // its fold seeds the fold of the super-block levels above it.
         var tail = n - full * super;
