@@ -24,9 +24,9 @@ internal static class SoftmaxKernel
     }
 
     /// <summary>
-    /// Contiguous lanes of a large input run on <see cref="CpuParallel"/>, in fixed groups of lanes;
-    /// each lane is computed exactly as <see cref="Lanes"/> would, so results don't depend on the
-    /// thread count. Returns false (nothing done) when the lanes aren't contiguous or the input is small.
+    /// Contiguous lanes of a large input run on <see cref="CpuParallel"/>, each worker taking one
+    /// run of them; each lane is computed exactly as <see cref="Lanes"/> would, so results don't
+    /// depend on the thread count. Returns false (nothing done) when the lanes aren't contiguous or the input is small.
     /// </summary>
     static bool ParallelLanes<T>(Strided xv, int dim, bool log, Storage os) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -42,7 +42,9 @@ internal static class SoftmaxKernel
         var xStrides = Storages.Without(xv.Strides, dim);
         var oStrides = Storages.Without(outStrides, dim);
         var lanes = count / size;
-        var per = Math.Max(1, 16384 / size);
+        // One contiguous run of lanes per worker: a sequential stream per core for the prefetchers.
+        var workers = CpuParallel.WorkersFor(work);
+        var per = (lanes + workers - 1) / workers;
         var items = (lanes + per - 1) / per;
         var xs = xv.Storage;
         var offset = xv.Offset;
