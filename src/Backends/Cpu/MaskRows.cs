@@ -26,27 +26,11 @@ internal static class MaskRows
         where T : unmanaged where TOp : IVectorCompare
     {
         if (!Supported<T>()) return false;
-        var n = o.Length;
-        var lanes = Vector512<T>.Count;
-        ref var ar = ref MemoryMarshal.GetReference(a);
-        ref var br = ref MemoryMarshal.GetReference(b);
+        int n = o.Length, i = 0;
+        Operand<T> x = new(a, n), y = new(b, n);
         ref var or = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(o));
-        bool aOne = a.Length != n, bOne = b.Length != n;
-        var va = aOne ? Vector512.Create(a[0]) : default;
-        var vb = bOne ? Vector512.Create(b[0]) : default;
-        var i = 0;
-        for (; i <= n - lanes; i += lanes)
-        {
-            if (!aOne) va = Vector512.LoadUnsafe(ref ar, (nuint)i);
-            if (!bOne) vb = Vector512.LoadUnsafe(ref br, (nuint)i);
-            StoreBytes(op.Mask(va, vb), ref Unsafe.Add(ref or, i));
-        }
-        for (; i < n; i++)
-        {
-            var x = Vector512.CreateScalar(a[aOne ? 0 : i]);
-            var y = Vector512.CreateScalar(b[bOne ? 0 : i]);
-            o[i] = op.Mask(x, y).AsByte().ToScalar() != 0;
-        }
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) StoreBytes(op.Mask(x.Vector(i), y.Vector(i)), ref Unsafe.Add(ref or, i));
+        for (; i < n; i++) o[i] = op.Mask(Vector512.CreateScalar(x.Scalar(i)), Vector512.CreateScalar(y.Scalar(i))).AsByte().ToScalar() != 0;
         return true;
     }
 
@@ -54,24 +38,33 @@ internal static class MaskRows
     public static bool TrySelect<T>(ReadOnlySpan<bool> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> o) where T : unmanaged
     {
         if (!Supported<T>()) return false;
-        var n = o.Length;
-        var lanes = Vector512<T>.Count;
+        int n = o.Length, i = 0;
+        Operand<T> x = new(a, n), y = new(b, n);
         ref var cr = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(c));
-        ref var ar = ref MemoryMarshal.GetReference(a);
-        ref var br = ref MemoryMarshal.GetReference(b);
         ref var or = ref MemoryMarshal.GetReference(o);
-        bool aOne = a.Length != n, bOne = b.Length != n;
-        var va = aOne ? Vector512.Create(a[0]) : default;
-        var vb = bOne ? Vector512.Create(b[0]) : default;
-        var i = 0;
-        for (; i <= n - lanes; i += lanes)
-        {
-            if (!aOne) va = Vector512.LoadUnsafe(ref ar, (nuint)i);
-            if (!bOne) vb = Vector512.LoadUnsafe(ref br, (nuint)i);
-            Vector512.ConditionalSelect(LoadMask<T>(ref Unsafe.Add(ref cr, i)), va, vb).StoreUnsafe(ref or, (nuint)i);
-        }
-        for (; i < n; i++) o[i] = c[i] ? a[aOne ? 0 : i] : b[bOne ? 0 : i];
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            Vector512.ConditionalSelect(LoadMask<T>(ref Unsafe.Add(ref cr, i)), x.Vector(i), y.Vector(i)).StoreUnsafe(ref or, (nuint)i);
+        for (; i < n; i++) o[i] = c[i] ? x.Scalar(i) : y.Scalar(i);
         return true;
+    }
+
+    /// <summary>One operand of a row of n: its n elements, or one value along the whole row.</summary>
+    readonly ref struct Operand<T> where T : unmanaged
+    {
+        readonly ref T first;
+        readonly bool single;
+        readonly Vector512<T> broadcast;
+
+        public Operand(ReadOnlySpan<T> x, int n)
+        {
+            first = ref MemoryMarshal.GetReference(x);
+            single = x.Length != n;
+            broadcast = single ? Vector512.Create(x[0]) : default;
+        }
+
+        public Vector512<T> Vector(int i) => single ? broadcast : Vector512.LoadUnsafe(ref first, (nuint)i);
+
+        public T Scalar(int i) => single ? first : Unsafe.Add(ref first, i);
     }
 
     /// <summary>Writes one byte, 0 or 1, per lane of a mask.</summary>
