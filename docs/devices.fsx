@@ -41,8 +41,10 @@ stops asking the driver for memory after its first steps. `Torch.Cuda.MemoryAllo
 
 ## The backend contract
 
-`IBackend` is everything the core asks of a device: about twenty kernels over strided views
-(elementwise, reductions, matrix product, gather/scatter, softmax, im2col, random numbers).
+`IBackend` is everything the core asks of a device: about thirty kernels over strided views
+(elementwise, reductions, matrix product, gather/scatter, softmax, im2col, convolution and its
+two adjoints, max pooling, random numbers). A backend without a fused convolution can compose
+it from its own unfold, matrix product and fold, as the GPU backend does.
 Kernels know nothing of autograd; the derivative rules are written once, in terms of tensor
 operations, so a new backend gets autograd of any order for free. A backend registers itself
 for a device type with `Backends.Register("type", device => ...)` (the GPU backend does so for
