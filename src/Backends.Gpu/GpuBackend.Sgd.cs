@@ -31,11 +31,16 @@ public sealed partial class GpuBackend
             Kernels.Launch(SgdKernels.Plain, n, p, g, step);
             return true;
         }
-        var nb = Allocate(DType.Float32, n);
         if (momentumBuffer is { } buffer)
-            Kernels.Launch(SgdKernels.Momentum, n, p, g, View<float>(buffer).SubView(buffer.Offset, n), nb.View<float>(), step);
-        else
-            Kernels.Launch(SgdKernels.First, n, p, g, nb.View<float>(), step);
+        {
+            // In place, as PyTorch: each thread reads its element of the buffer before writing it.
+            var buf = View<float>(buffer).SubView(buffer.Offset, n);
+            Kernels.Launch(SgdKernels.Momentum, n, p, g, buf, buf, step);
+            newMomentumBuffer = buffer.Storage;
+            return true;
+        }
+        var nb = Allocate(DType.Float32, n);
+        Kernels.Launch(SgdKernels.First, n, p, g, nb.View<float>(), step);
         newMomentumBuffer = nb;
         return true;
     }

@@ -197,9 +197,10 @@ public interface IBackend
     /// <summary>
     /// Optional fused optimizer kernel: one SGD step written into <paramref name="param"/> in
     /// place (PyTorch's update, momentum buffer <paramref name="momentumBuffer"/> or none on the
-    /// first step; the new buffer, when momentum is on, is a fresh storage). Returns false when
-    /// the backend has no fused path for these operands; the caller then computes the step
-    /// with ordinary ops. Never bumps versions: the caller does.
+    /// first step). With momentum, the buffer is updated in place too, as PyTorch does, and
+    /// returned; on the first step it is a fresh storage. Returns false when the backend has no
+    /// fused path for these operands; the caller then computes the step with ordinary ops.
+    /// Never bumps versions: the caller does.
     /// </summary>
     bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer);
 

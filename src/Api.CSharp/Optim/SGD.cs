@@ -81,7 +81,8 @@ public class SGD : Optimizer
         Strided? buffer = state is not null && state.TryGetValue("momentum_buffer", out var o) && o is Tensor b ? b.strided : null;
         if (state is not null && state.ContainsKey("momentum_buffer") && buffer is null) return false;
         if (!p.backend.TrySgdStep(p.strided, grad.strided, buffer, options, out var newBuffer)) return false;
-        if (newBuffer is not null) state!["momentum_buffer"] = Prim.Plain(newBuffer, p.Shape);
+        if (buffer is { } old && ReferenceEquals(newBuffer, old.Storage)) newBuffer.MarkWritten("SGD.Step");
+        else if (newBuffer is not null) state!["momentum_buffer"] = Prim.Plain(newBuffer, p.Shape);
         p.storage.MarkWritten("SGD.Step");
         return true;
     }

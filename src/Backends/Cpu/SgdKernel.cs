@@ -34,10 +34,10 @@ internal static class SgdKernel
             }
             return true;
         }
-        var nb = Storages.Uninitialized<float>(n);
         if (bs is null)
         {
             // First step: the buffer starts as the gradient itself (no dampening), as PyTorch.
+            var nb = Storages.Uninitialized<float>(n);
             for (int i = 0; i < n; i++)
             {
                 float g = o.Maximize ? -gv[i] : gv[i];
@@ -46,29 +46,31 @@ internal static class SgdKernel
                 float d = o.Nesterov ? g + g * mf : g;
                 pv[i] -= d * lrf;
             }
+            newBuffer = new CpuStorage<float>(nb);
         }
         else
         {
+            // Later steps update the buffer in place, as PyTorch (each element read before it is written).
             var bv = bs.Data.AsSpan(buffer!.Value.Offset, n);
+            newBuffer = bs;
             if (!o.Maximize && o.WeightDecay == 0 && !o.Nesterov)
-                PlainMomentum(pv, gv, bv, nb, mf, df, lrf);
+                PlainMomentum(pv, gv, bv, mf, df, lrf);
             else
                 for (int i = 0; i < n; i++)
                 {
                     float g = o.Maximize ? -gv[i] : gv[i];
                     if (o.WeightDecay != 0) g += pv[i] * wdf;
                     float m = bv[i] * mf + g * df;
-                    nb[i] = m;
+                    bv[i] = m;
                     float d = o.Nesterov ? g + m * mf : m;
                     pv[i] -= d * lrf;
                 }
         }
-        newBuffer = new CpuStorage<float>(nb);
         return true;
     }
 
-    /// <summary>b′ = b·m + g·(1 − dampening); p −= b′·lr, vectorized (each lane the same float32 ops).</summary>
-    static void PlainMomentum(Span<float> p, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<float> nb, float m, float df, float lr)
+    /// <summary>b ← b·m + g·(1 − dampening); p −= b·lr, vectorized (each lane the same float32 ops).</summary>
+    static void PlainMomentum(Span<float> p, ReadOnlySpan<float> g, Span<float> b, float m, float df, float lr)
     {
         int n = p.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -77,14 +79,14 @@ internal static class SgdKernel
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var bb = new Vector<float>(b.Slice(i)) * vm + new Vector<float>(g.Slice(i)) * vd;
-                bb.CopyTo(nb.Slice(i));
+                bb.CopyTo(b.Slice(i));
                 (new Vector<float>(p.Slice(i)) - bb * vl).CopyTo(p.Slice(i));
             }
         }
         for (; i < n; i++)
         {
             float bb = b[i] * m + g[i] * df;
-            nb[i] = bb;
+            b[i] = bb;
             p[i] -= bb * lr;
         }
     }
