@@ -19,6 +19,9 @@ let private scalar (v: float) (like: Tensor) = Prim.Scalar(v, like)
 let private mask (cond: Tensor) (g: Tensor) = cond.Where(g, scalar 0.0 g)
 let private asFloat (b: Tensor) (like: Tensor) = b.To like.DType
 
+/// ReLU's gradient g at inputs x: g where x > 0, else 0, in one kernel (threshold_backward).
+let private reluGrad (g: Tensor) (x: Tensor) = Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, g, x)
+
 /// Puts back the reduced dims of a keepdim=false reduction so g broadcasts against the input.
 let private unreduce (dims: int[]) (keepdim: bool) (g: Tensor) =
     if keepdim then g else dims |> Array.fold (fun (t: Tensor) d -> t.Unsqueeze d) g
@@ -64,7 +67,7 @@ let private slope (op: Op) (a: Tensor) (out: Tensor) : (Tensor -> Tensor) option
     | Tanh -> Some(fun t -> t * (1.0 - out * out))
     | Sigmoid -> Some(fun t -> t * out * (1.0 - out))
     | Erf -> Some(fun t -> t * (-(a * a)).Exp() * (2.0 / sqrt Math.PI))
-    | Relu -> Some(fun t -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, t, a))  // one pass, not mask + select
+    | Relu -> Some(fun t -> reluGrad t a)
     | Gelu -> Some(fun t -> t * ((1.0 + (a * (1.0 / sqrt 2.0)).Erf()) * 0.5 + a * (a * a * -0.5).Exp() * (1.0 / sqrt (2.0 * Math.PI))))
     | Silu -> Some(fun t -> let s = a.Sigmoid() in t * s * (1.0 + a * (1.0 - s)))
     | LeakyRelu negativeSlope -> Some(fun t -> a.Gt(0.0).Where(t, t * negativeSlope))
@@ -94,7 +97,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Pow, 0 -> g * x.[1] * a.Pow(x.[1] - 1.0)
     | Pow, _ -> g * out * a.Log()
     | Maximum, k | Minimum, k -> g * extremumShare op x k g
-    | ReluGrad, 0 -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, g, x.[1])
+    | ReluGrad, 0 -> reluGrad g x.[1]
     | ReluGrad, _ -> zerosLike x.[1]                                                             // the mask is locally constant
     | Where, 1 -> mask x.[0] g
     | Where, _ -> x.[0].Where(scalar 0.0 g, g)
@@ -233,7 +236,7 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
         | Div -> total [ ifAny d0 (fun d -> d / x.[1]); ifAny (d 1) (fun d -> -d * a / (x.[1] * x.[1])) ]
         | Pow -> total [ ifAny d0 (fun d -> d * x.[1] * a.Pow(x.[1] - 1.0)); ifAny (d 1) (fun d -> d * out * a.Log()) ]
         | Maximum | Minimum -> total [ ifAny d0 (fun d -> d * extremumShare op x 0 out); ifAny (d 1) (fun d -> d * extremumShare op x 1 out) ]
-        | ReluGrad -> ifAny d0 (fun d -> Prim.Binary("threshold_backward", BinaryOp.ReluGrad, ReluGrad, d, x.[1]))
+        | ReluGrad -> ifAny d0 (fun d -> reluGrad d x.[1])
         | Where -> if isNull (d 1) && isNull (d 2) then null else x.[0].Where(orZero 1, orZero 2)
         | Cast dtype -> ifAny d0 (fun d -> d.To dtype)
         | Clone -> ifAny d0 (fun d -> d.Clone())

@@ -41,7 +41,8 @@ internal static class AdamKernel
         return true;
     }
 
-    static bool Float32(Strided x, Strided param) =>
+    /// <summary>Whether an optimizer operand is a contiguous float32 CPU view of the parameter's shape (the fused steps' operands).</summary>
+    internal static bool Float32(Strided x, Strided param) =>
         x.Storage is CpuStorage<float> && x.IsContiguous && x.Shape.AsSpan().SequenceEqual(param.Shape);
 
     /// <summary>The step's scalars, rounded to float32 as the tensor ops round their scalar operands.</summary>

@@ -123,17 +123,23 @@ internal static unsafe class Convolution
     /// <summary>The sizes of one convolution, and the unfolding of one image's group of channels.</summary>
     readonly struct Problem
     {
-        public readonly int N, C, H, W, O, G, Cg, Og, CgK, L;
         public readonly Window.Geometry Geometry;
+        public readonly int O, G;
 
         public Problem(int[] x, int o, Window2d window, int groups)
         {
-            (N, C, H, W, O, G) = (x[0], x[1], x[2], x[3], o, groups);
-            Geometry = new Window.Geometry(window, N, C, H, W);
-            (Cg, Og) = (C / G, O / G);
-            CgK = Cg * Geometry.K;
-            L = Geometry.L;
+            Geometry = new Window.Geometry(window, x[0], x[1], x[2], x[3]);
+            (O, G) = (o, groups);
         }
+
+        public int N => Geometry.N;
+        public int C => Geometry.C;
+        public int H => Geometry.H;
+        public int W => Geometry.Wd;
+        public int L => Geometry.L;
+        public int Cg => C / G;
+        public int Og => O / G;
+        public int CgK => Cg * Geometry.K;
 
         /// <summary>cols (Cg·K × L) = the columns of image n's channels of <paramref name="group"/>.</summary>
         public void Unfold<T>(Strided x, int n, int group, Span<T> cols) where T : unmanaged

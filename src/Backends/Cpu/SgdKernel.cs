@@ -12,14 +12,10 @@ internal static class SgdKernel
     public static bool TryStep(Strided param, Strided grad, Strided? buffer, SgdOptions o, out Storage? newBuffer)
     {
         newBuffer = null;
-        if (param.Storage is not CpuStorage<float> ps || grad.Storage is not CpuStorage<float> gs) return false;
-        if (!param.IsContiguous || !grad.IsContiguous || !param.Shape.AsSpan().SequenceEqual(grad.Shape) || ReferenceEquals(ps, gs)) return false;
-        CpuStorage<float>? bs = null;
-        if (buffer is { } b)
-        {
-            if (b.Storage is not CpuStorage<float> bst || !b.IsContiguous || !b.Shape.AsSpan().SequenceEqual(param.Shape) || ReferenceEquals(bst, ps)) return false;
-            bs = bst;
-        }
+        if (!AdamKernel.Float32(param, param) || !AdamKernel.Float32(grad, param) || ReferenceEquals(param.Storage, grad.Storage)) return false;
+        if (buffer is { } b && (!AdamKernel.Float32(b, param) || ReferenceEquals(b.Storage, param.Storage))) return false;
+        var (ps, gs) = ((CpuStorage<float>)param.Storage, (CpuStorage<float>)grad.Storage);
+        var bs = (CpuStorage<float>?)buffer?.Storage;
         var n = param.Count;
         var pv = ps.Data.AsSpan(param.Offset, n);
         var gv = gs.Data.AsSpan(grad.Offset, n);

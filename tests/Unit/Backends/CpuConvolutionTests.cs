@@ -25,6 +25,8 @@ public class CpuConvolutionTests
         { 2, 16, 10, 35, 29, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
         // Long rows and few weights: the weight gradient's unpacked dot products, with edges in every direction.
         { 3, 3, 17, 19, 5, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // Cg·K = 1044, deeper than one GEMM pass (KC = 1024): the weights are not packed once.
+        { 2, 116, 5, 4, 3, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
     };
 
     /// <summary>Cross-correlation by its definition, with bias.</summary>
