@@ -1,12 +1,14 @@
 # Prints the unrolled GEMM micro-kernels of src/Backends/Cpu/GemmKernels.cs (one FMA chain per C
 # element in k order, accumulators held in locals so the JIT keeps them in registers).
-def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None):
+def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None, rows=False):
+    # rows: B's row p starts at b + rows[p] (an offset table) instead of b + p·ldb.
     AS = AS or MR
     NR = lanes*NV
     L = []
     L.append(f"    /// <summary>{doc}</summary>")
     L.append(f"    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]")
-    L.append(f"    public static void {name}(nint kc, {elem}* a, {elem}* b, nint ldb, {elem}* c, nint ldc, int accumulate, {elem}* next)")
+    step = "int* rows" if rows else "nint ldb"
+    L.append(f"    public static void {name}(nint kc, {elem}* a, {elem}* b, {step}, {elem}* c, nint ldc, int accumulate, {elem}* next)")
     L.append("    {")
     L.append(f"        if (Sse.IsSupported)")
     L.append(f"            for (nint r = 0; r < {MR}; r++)")
@@ -28,12 +30,14 @@ def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None):
     L.append("        }")
     L.append("        for (; kc > 0; kc--)")
     L.append("        {")
-    L.append("            " + " ".join(f"var b{v} = {vec}.Load(b{'' if v==0 else f' + {v*lanes}'});" for v in range(NV)))
+    row = "row" if rows else "b"
+    if rows: L.append("            var row = b + *rows;")
+    L.append("            " + " ".join(f"var b{v} = {vec}.Load({row}{'' if v==0 else f' + {v*lanes}'});" for v in range(NV)))
     L.append(f"            {vec}<{elem}> ai;")
     for i in range(MR):
         L.append(f"            ai = {vec}.Create(a[{i}]); " + " ".join(f"c{i}_{v} = {vec}.FusedMultiplyAdd(ai, b{v}, c{i}_{v});" for v in range(NV)))
     L.append(f"            a += {AS};")
-    L.append(f"            b += ldb;")
+    L.append("            rows++;" if rows else "            b += ldb;")
     L.append("        }")
     for i in range(MR):
         row = "c" if i == 0 else f"c + {i} * ldc"
@@ -71,6 +75,9 @@ out = []
 out.append(kernel("F32x512", "Vector512", "float", 16, 14, 2, "14×32 float tile, 28 Vector512 accumulators."))
 out.append(kernel("F32x512Rows8", "Vector512", "float", 16, 8, 2, "The first 8 rows of a 14×32 float tile (A panels of 14 rows).", 14))
 out.append(kernel("F32x512Rows4", "Vector512", "float", 16, 4, 2, "The first 4 rows of a 14×32 float tile (A panels of 14 rows).", 14))
+out.append(kernel("F32x512Offsets", "Vector512", "float", 16, 14, 2, "A 14×32 float tile whose B rows are found through an offset table (an implicit GEMM).", rows=True))
+out.append(kernel("F32x512OffsetsRows8", "Vector512", "float", 16, 8, 2, "The first 8 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
+out.append(kernel("F32x512OffsetsRows4", "Vector512", "float", 16, 4, 2, "The first 4 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
 out.append(kernel("F32x512Cols16", "Vector512", "float", 16, 14, 1, "The first 16 columns of a 14×32 float tile (a last B panel of at most 16 columns).", 14))
 out.append(kernel("F32x256", "Vector256", "float", 8, 6, 2, "6×16 float tile, 12 Vector256 accumulators (fits AVX2's 16 registers)."))
 out.append(kernel("F32x128", "Vector128", "float", 4, 6, 2, "6×8 float tile, 12 Vector128 accumulators (SSE's 16 registers, or NEON)."))

@@ -9,7 +9,8 @@ namespace Hybrid.Cpu;
 /// by the packed GEMM, so no (N, C·kh·kw, L) tensor is ever allocated and the columns stay in
 /// cache. Images run in parallel; one image alone gets the GEMM's threads instead. Every
 /// output element is computed by one thread in a fixed order, so results do not depend on the
-/// thread count.
+/// thread count. The forward pass of stride-1 float32 convolutions reads the image in place
+/// instead (<see cref="ImplicitConvolution"/>).
 /// </summary>
 internal static unsafe class Convolution
 {
@@ -29,7 +30,23 @@ internal static unsafe class Convolution
         fixed (T* pw = weights, pp = packedWeights)
             for (var group = 0; packed && group < p.G; group++)
                 Gemm.PackA(pw + group * p.Og * p.CgK, p.CgK, 1, p.Og, p.CgK, pp + group * panels);
-        ForJob.Run(p.N, 2.0 * p.N * p.O * p.CgK * p.L, n =>
+        var work = 2.0 * p.N * p.O * p.CgK * p.L;
+        // Stride 1 reads the image in place (an implicit GEMM), one image per thread: a single
+        // image keeps the unfold path, whose GEMM can use every thread.
+        if (ImplicitConvolution.Applies<T>(window, packed) && (p.N > 1 || CpuParallel.WorkersFor(work) == 1))
+        {
+            var plan = new ImplicitConvolution.Plan(p.Geometry, p.Cg, p.Og);
+            ForJob.Run(p.N, work, n =>
+            {
+                fixed (T* px = Storages.Span<T>(x.Storage), pp = packedWeights, py = y, pb = bias is { } bv ? Storages.Span<T>(bv.Storage) : default)
+                    for (var group = 0; group < p.G; group++)
+                        ImplicitConvolution.Image(plan, (float*)px + x.Offset + (nint)n * x.Strides[0] + (nint)group * p.Cg * x.Strides[1], x.Strides[1], x.Strides[2], x.Strides[3],
+                            (float*)pp + group * panels, bias is { } b ? (float*)pb + b.Offset + (nint)group * p.Og * b.Strides[0] : null, bias?.Strides[0] ?? 0,
+                            (float*)py + ((nint)n * p.O + group * p.Og) * p.L);
+            });
+            return new CpuStorage<T>(y);
+        }
+        ForJob.Run(p.N, work, n =>
         {
             var cols = Scratch<T>.Get(p.CgK * p.L);
             ReadOnlySpan<T> b = bias is { } v ? Storages.Span<T>(v.Storage) : default;

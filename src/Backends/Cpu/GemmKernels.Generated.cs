@@ -194,6 +194,191 @@ internal static unsafe partial class GemmKernels
         c3_0.Store(c + 3 * ldc); c3_1.Store(c + 3 * ldc + 16);
     }
 
+    /// <summary>A 14×32 float tile whose B rows are found through an offset table (an implicit GEMM).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void F32x512Offsets(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    {
+        if (Sse.IsSupported)
+            for (nint r = 0; r < 14; r++)
+            {
+                Sse.Prefetch1(next + r * ldc);
+                Sse.Prefetch1(next + r * ldc + 31);
+            }
+        Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
+        if (accumulate != 0)
+        {
+            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
+            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
+            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
+            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
+            c4_0 = Vector512.Load(c + 4 * ldc); c4_1 = Vector512.Load(c + 4 * ldc + 16);
+            c5_0 = Vector512.Load(c + 5 * ldc); c5_1 = Vector512.Load(c + 5 * ldc + 16);
+            c6_0 = Vector512.Load(c + 6 * ldc); c6_1 = Vector512.Load(c + 6 * ldc + 16);
+            c7_0 = Vector512.Load(c + 7 * ldc); c7_1 = Vector512.Load(c + 7 * ldc + 16);
+            c8_0 = Vector512.Load(c + 8 * ldc); c8_1 = Vector512.Load(c + 8 * ldc + 16);
+            c9_0 = Vector512.Load(c + 9 * ldc); c9_1 = Vector512.Load(c + 9 * ldc + 16);
+            c10_0 = Vector512.Load(c + 10 * ldc); c10_1 = Vector512.Load(c + 10 * ldc + 16);
+            c11_0 = Vector512.Load(c + 11 * ldc); c11_1 = Vector512.Load(c + 11 * ldc + 16);
+            c12_0 = Vector512.Load(c + 12 * ldc); c12_1 = Vector512.Load(c + 12 * ldc + 16);
+            c13_0 = Vector512.Load(c + 13 * ldc); c13_1 = Vector512.Load(c + 13 * ldc + 16);
+        }
+        else
+        {
+            c0_0 = default; c0_1 = default;
+            c1_0 = default; c1_1 = default;
+            c2_0 = default; c2_1 = default;
+            c3_0 = default; c3_1 = default;
+            c4_0 = default; c4_1 = default;
+            c5_0 = default; c5_1 = default;
+            c6_0 = default; c6_1 = default;
+            c7_0 = default; c7_1 = default;
+            c8_0 = default; c8_1 = default;
+            c9_0 = default; c9_1 = default;
+            c10_0 = default; c10_1 = default;
+            c11_0 = default; c11_1 = default;
+            c12_0 = default; c12_1 = default;
+            c13_0 = default; c13_1 = default;
+        }
+        for (; kc > 0; kc--)
+        {
+            var row = b + *rows;
+            var b0 = Vector512.Load(row); var b1 = Vector512.Load(row + 16);
+            Vector512<float> ai;
+            ai = Vector512.Create(a[0]); c0_0 = Vector512.FusedMultiplyAdd(ai, b0, c0_0); c0_1 = Vector512.FusedMultiplyAdd(ai, b1, c0_1);
+            ai = Vector512.Create(a[1]); c1_0 = Vector512.FusedMultiplyAdd(ai, b0, c1_0); c1_1 = Vector512.FusedMultiplyAdd(ai, b1, c1_1);
+            ai = Vector512.Create(a[2]); c2_0 = Vector512.FusedMultiplyAdd(ai, b0, c2_0); c2_1 = Vector512.FusedMultiplyAdd(ai, b1, c2_1);
+            ai = Vector512.Create(a[3]); c3_0 = Vector512.FusedMultiplyAdd(ai, b0, c3_0); c3_1 = Vector512.FusedMultiplyAdd(ai, b1, c3_1);
+            ai = Vector512.Create(a[4]); c4_0 = Vector512.FusedMultiplyAdd(ai, b0, c4_0); c4_1 = Vector512.FusedMultiplyAdd(ai, b1, c4_1);
+            ai = Vector512.Create(a[5]); c5_0 = Vector512.FusedMultiplyAdd(ai, b0, c5_0); c5_1 = Vector512.FusedMultiplyAdd(ai, b1, c5_1);
+            ai = Vector512.Create(a[6]); c6_0 = Vector512.FusedMultiplyAdd(ai, b0, c6_0); c6_1 = Vector512.FusedMultiplyAdd(ai, b1, c6_1);
+            ai = Vector512.Create(a[7]); c7_0 = Vector512.FusedMultiplyAdd(ai, b0, c7_0); c7_1 = Vector512.FusedMultiplyAdd(ai, b1, c7_1);
+            ai = Vector512.Create(a[8]); c8_0 = Vector512.FusedMultiplyAdd(ai, b0, c8_0); c8_1 = Vector512.FusedMultiplyAdd(ai, b1, c8_1);
+            ai = Vector512.Create(a[9]); c9_0 = Vector512.FusedMultiplyAdd(ai, b0, c9_0); c9_1 = Vector512.FusedMultiplyAdd(ai, b1, c9_1);
+            ai = Vector512.Create(a[10]); c10_0 = Vector512.FusedMultiplyAdd(ai, b0, c10_0); c10_1 = Vector512.FusedMultiplyAdd(ai, b1, c10_1);
+            ai = Vector512.Create(a[11]); c11_0 = Vector512.FusedMultiplyAdd(ai, b0, c11_0); c11_1 = Vector512.FusedMultiplyAdd(ai, b1, c11_1);
+            ai = Vector512.Create(a[12]); c12_0 = Vector512.FusedMultiplyAdd(ai, b0, c12_0); c12_1 = Vector512.FusedMultiplyAdd(ai, b1, c12_1);
+            ai = Vector512.Create(a[13]); c13_0 = Vector512.FusedMultiplyAdd(ai, b0, c13_0); c13_1 = Vector512.FusedMultiplyAdd(ai, b1, c13_1);
+            a += 14;
+            rows++;
+        }
+        c0_0.Store(c); c0_1.Store(c + 16);
+        c1_0.Store(c + 1 * ldc); c1_1.Store(c + 1 * ldc + 16);
+        c2_0.Store(c + 2 * ldc); c2_1.Store(c + 2 * ldc + 16);
+        c3_0.Store(c + 3 * ldc); c3_1.Store(c + 3 * ldc + 16);
+        c4_0.Store(c + 4 * ldc); c4_1.Store(c + 4 * ldc + 16);
+        c5_0.Store(c + 5 * ldc); c5_1.Store(c + 5 * ldc + 16);
+        c6_0.Store(c + 6 * ldc); c6_1.Store(c + 6 * ldc + 16);
+        c7_0.Store(c + 7 * ldc); c7_1.Store(c + 7 * ldc + 16);
+        c8_0.Store(c + 8 * ldc); c8_1.Store(c + 8 * ldc + 16);
+        c9_0.Store(c + 9 * ldc); c9_1.Store(c + 9 * ldc + 16);
+        c10_0.Store(c + 10 * ldc); c10_1.Store(c + 10 * ldc + 16);
+        c11_0.Store(c + 11 * ldc); c11_1.Store(c + 11 * ldc + 16);
+        c12_0.Store(c + 12 * ldc); c12_1.Store(c + 12 * ldc + 16);
+        c13_0.Store(c + 13 * ldc); c13_1.Store(c + 13 * ldc + 16);
+    }
+
+    /// <summary>The first 8 rows of a 14×32 float tile whose B rows are found through an offset table.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void F32x512OffsetsRows8(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    {
+        if (Sse.IsSupported)
+            for (nint r = 0; r < 8; r++)
+            {
+                Sse.Prefetch1(next + r * ldc);
+                Sse.Prefetch1(next + r * ldc + 31);
+            }
+        Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1;
+        if (accumulate != 0)
+        {
+            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
+            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
+            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
+            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
+            c4_0 = Vector512.Load(c + 4 * ldc); c4_1 = Vector512.Load(c + 4 * ldc + 16);
+            c5_0 = Vector512.Load(c + 5 * ldc); c5_1 = Vector512.Load(c + 5 * ldc + 16);
+            c6_0 = Vector512.Load(c + 6 * ldc); c6_1 = Vector512.Load(c + 6 * ldc + 16);
+            c7_0 = Vector512.Load(c + 7 * ldc); c7_1 = Vector512.Load(c + 7 * ldc + 16);
+        }
+        else
+        {
+            c0_0 = default; c0_1 = default;
+            c1_0 = default; c1_1 = default;
+            c2_0 = default; c2_1 = default;
+            c3_0 = default; c3_1 = default;
+            c4_0 = default; c4_1 = default;
+            c5_0 = default; c5_1 = default;
+            c6_0 = default; c6_1 = default;
+            c7_0 = default; c7_1 = default;
+        }
+        for (; kc > 0; kc--)
+        {
+            var row = b + *rows;
+            var b0 = Vector512.Load(row); var b1 = Vector512.Load(row + 16);
+            Vector512<float> ai;
+            ai = Vector512.Create(a[0]); c0_0 = Vector512.FusedMultiplyAdd(ai, b0, c0_0); c0_1 = Vector512.FusedMultiplyAdd(ai, b1, c0_1);
+            ai = Vector512.Create(a[1]); c1_0 = Vector512.FusedMultiplyAdd(ai, b0, c1_0); c1_1 = Vector512.FusedMultiplyAdd(ai, b1, c1_1);
+            ai = Vector512.Create(a[2]); c2_0 = Vector512.FusedMultiplyAdd(ai, b0, c2_0); c2_1 = Vector512.FusedMultiplyAdd(ai, b1, c2_1);
+            ai = Vector512.Create(a[3]); c3_0 = Vector512.FusedMultiplyAdd(ai, b0, c3_0); c3_1 = Vector512.FusedMultiplyAdd(ai, b1, c3_1);
+            ai = Vector512.Create(a[4]); c4_0 = Vector512.FusedMultiplyAdd(ai, b0, c4_0); c4_1 = Vector512.FusedMultiplyAdd(ai, b1, c4_1);
+            ai = Vector512.Create(a[5]); c5_0 = Vector512.FusedMultiplyAdd(ai, b0, c5_0); c5_1 = Vector512.FusedMultiplyAdd(ai, b1, c5_1);
+            ai = Vector512.Create(a[6]); c6_0 = Vector512.FusedMultiplyAdd(ai, b0, c6_0); c6_1 = Vector512.FusedMultiplyAdd(ai, b1, c6_1);
+            ai = Vector512.Create(a[7]); c7_0 = Vector512.FusedMultiplyAdd(ai, b0, c7_0); c7_1 = Vector512.FusedMultiplyAdd(ai, b1, c7_1);
+            a += 14;
+            rows++;
+        }
+        c0_0.Store(c); c0_1.Store(c + 16);
+        c1_0.Store(c + 1 * ldc); c1_1.Store(c + 1 * ldc + 16);
+        c2_0.Store(c + 2 * ldc); c2_1.Store(c + 2 * ldc + 16);
+        c3_0.Store(c + 3 * ldc); c3_1.Store(c + 3 * ldc + 16);
+        c4_0.Store(c + 4 * ldc); c4_1.Store(c + 4 * ldc + 16);
+        c5_0.Store(c + 5 * ldc); c5_1.Store(c + 5 * ldc + 16);
+        c6_0.Store(c + 6 * ldc); c6_1.Store(c + 6 * ldc + 16);
+        c7_0.Store(c + 7 * ldc); c7_1.Store(c + 7 * ldc + 16);
+    }
+
+    /// <summary>The first 4 rows of a 14×32 float tile whose B rows are found through an offset table.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void F32x512OffsetsRows4(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    {
+        if (Sse.IsSupported)
+            for (nint r = 0; r < 4; r++)
+            {
+                Sse.Prefetch1(next + r * ldc);
+                Sse.Prefetch1(next + r * ldc + 31);
+            }
+        Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1;
+        if (accumulate != 0)
+        {
+            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
+            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
+            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
+            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
+        }
+        else
+        {
+            c0_0 = default; c0_1 = default;
+            c1_0 = default; c1_1 = default;
+            c2_0 = default; c2_1 = default;
+            c3_0 = default; c3_1 = default;
+        }
+        for (; kc > 0; kc--)
+        {
+            var row = b + *rows;
+            var b0 = Vector512.Load(row); var b1 = Vector512.Load(row + 16);
+            Vector512<float> ai;
+            ai = Vector512.Create(a[0]); c0_0 = Vector512.FusedMultiplyAdd(ai, b0, c0_0); c0_1 = Vector512.FusedMultiplyAdd(ai, b1, c0_1);
+            ai = Vector512.Create(a[1]); c1_0 = Vector512.FusedMultiplyAdd(ai, b0, c1_0); c1_1 = Vector512.FusedMultiplyAdd(ai, b1, c1_1);
+            ai = Vector512.Create(a[2]); c2_0 = Vector512.FusedMultiplyAdd(ai, b0, c2_0); c2_1 = Vector512.FusedMultiplyAdd(ai, b1, c2_1);
+            ai = Vector512.Create(a[3]); c3_0 = Vector512.FusedMultiplyAdd(ai, b0, c3_0); c3_1 = Vector512.FusedMultiplyAdd(ai, b1, c3_1);
+            a += 14;
+            rows++;
+        }
+        c0_0.Store(c); c0_1.Store(c + 16);
+        c1_0.Store(c + 1 * ldc); c1_1.Store(c + 1 * ldc + 16);
+        c2_0.Store(c + 2 * ldc); c2_1.Store(c + 2 * ldc + 16);
+        c3_0.Store(c + 3 * ldc); c3_1.Store(c + 3 * ldc + 16);
+    }
+
     /// <summary>The first 16 columns of a 14×32 float tile (a last B panel of at most 16 columns).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void F32x512Cols16(nint kc, float* a, float* b, nint ldb, float* c, nint ldc, int accumulate, float* next)
@@ -795,5 +980,4 @@ internal static unsafe partial class GemmKernels
         c[2 * ldc + 0] = c2_0; c[2 * ldc + 1] = c2_1; c[2 * ldc + 2] = c2_2; c[2 * ldc + 3] = c2_3;
         c[3 * ldc + 0] = c3_0; c[3 * ldc + 1] = c3_1; c[3 * ldc + 2] = c3_2; c[3 * ldc + 3] = c3_3;
     }
-
 }

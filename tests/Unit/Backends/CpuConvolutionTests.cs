@@ -106,6 +106,42 @@ public class CpuConvolutionTests
         AllClose(Data<double>(ConvolutionByUnfold.Conv2dWeightGrad(CpuKernels, x, g, win, groups)), dw, 1e-12);
     }
 
+    /// <summary>Stride-1 float32 problems of the implicit GEMM: padding, dilation, groups, 14-row panel and 32-column tile edges, a window larger than the padded width's slack.</summary>
+    public static TheoryData<int, int, int, int, int, int, Window2d> StrideOneProblems => new()
+    {
+        { 3, 64, 8, 8, 64, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        { 4, 1, 28, 28, 6, 1, new Window2d(5, 5, 1, 1, 2, 2, 1, 1) },
+        { 2, 6, 14, 14, 16, 1, new Window2d(5, 5, 1, 1, 0, 0, 1, 1) },
+        { 2, 6, 9, 13, 15, 3, new Window2d(3, 2, 1, 1, 2, 0, 2, 3) },
+        { 3, 5, 7, 40, 29, 1, new Window2d(1, 7, 1, 1, 0, 3, 1, 1) },
+        { 2, 2, 3, 3, 3, 1, new Window2d(3, 3, 1, 1, 0, 0, 1, 1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(StrideOneProblems))]
+    public void The_implicit_GEMM_equals_the_unfold_path_bit_for_bit(int n, int c, int h, int wd, int o, int groups, Window2d win)
+    {
+        var rng = new System.Random(n * 31 + c * 7 + o);
+        // Input stored as (H, N, W, C), read through its strides; bias every other element of a longer array.
+        var xd = Permuted(rng, [n, c, h, wd], [2, 0, 3, 1], 3, out var xs);
+        var x = View(Data<double>(xd.Storage).Select(v => (float)v).ToArray(), xd.Shape, xd.Strides, xd.Offset);
+        var w = View(RandomFloats(rng, o * (c / groups) * win.KernelH * win.KernelW, 1), o, c / groups, win.KernelH, win.KernelW);
+        var bias = View(RandomFloats(rng, 2 * o + 1, 1), [o], [2], 1);
+        float[] Run(Strided input, bool withBias) => Data<float>(CpuKernels.Conv2d(input, w, withBias ? bias : null, win, groups));
+        float[] unfolded, unfoldedPlain;
+        try
+        {
+            ImplicitConvolution.Enabled = false;
+            (unfolded, unfoldedPlain) = (Run(x, true), Run(x, false));
+        }
+        finally { ImplicitConvolution.Enabled = true; }
+        Assert.True(ImplicitConvolution.Applies<float>(win, weightsPacked: true) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        Assert.Equal(unfolded, Run(x, true));
+        Assert.Equal(unfoldedPlain, Run(x, false));
+        // The same input stored contiguously.
+        Assert.Equal(unfolded, Run(View(xs.Select(v => (float)v).ToArray(), n, c, h, wd), true));
+    }
+
     [Fact]
     public void Results_are_bit_identical_with_one_and_two_threads()
     {
