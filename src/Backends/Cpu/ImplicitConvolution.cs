@@ -5,19 +5,17 @@ namespace Hybrid.Cpu;
 
 /// <summary>
 /// A float32 convolution of stride 1 as an implicit GEMM on AVX-512: no unfolded columns are
-/// written. Each image's channels are copied once into zero-padded Hp × Wp planes. On the grid
-/// of "virtual" output positions l = oh·Wp + ow (ow running over the whole padded width), the
-/// input under window element p = (c, ki, kj) is the padded image shifted by
-/// off[p] = c·Hp·Wp + ki·dh·Wp + kj·dw, so the micro-kernel reads row p of the GEMM's B at
-/// image + off[p] + l through an offset table (<see cref="GemmKernels.F32x512Offsets"/>).
-/// The columns ow ≥ OutW of each row are computed and thrown away (kw − 1 of every Wp).
-/// Products land in a scratch C whose rows are padded to whole 14-row panels and columns to
-/// whole 32-column tiles, and the valid positions are copied out.
+/// written. Each image's channels are copied once into zero-padded Hp × Wp planes, in which the
+/// input under window element p = (c, ki, kj) for output (oh, ow) sits at
+/// off[p] + oh·Wp + ow, with off[p] = c·Hp·Wp + ki·dh·Wp + kj·dw. So a run of 32 outputs
+/// along a row of the padded grid is a run of 32 consecutive pixels for every p, and the
+/// micro-kernel reads row p of the GEMM's B panel at image + off[p] + start through an offset
+/// table (<see cref="GemmKernels.F32x512Offsets"/>). Tiles either follow the output rows (32
+/// columns at a time, the last one of a row partly wasted) or run over the padded grid as one
+/// long row (l = oh·Wp + ow, the kw − 1 columns past each output row wasted), whichever makes
+/// fewer tiles. Products land in a scratch C whose rows are padded to whole 14-row panels, and
+/// the valid positions are copied out, or, when rows hold whole tiles, straight in the output.
 /// </summary>
-/// <remarks>
-/// Each output is the FMA chain of the packed GEMM (from its bias or zero, over p in order),
-/// so results equal <see cref="Convolution"/>'s unfold path bit for bit.
-/// </remarks>
 internal static unsafe class ImplicitConvolution
 {
     const int MR = 14, NR = 32;
@@ -33,12 +31,18 @@ internal static unsafe class ImplicitConvolution
         Enabled && typeof(T) == typeof(float) && weightsPacked && window.StrideH == 1 && window.StrideW == 1
         && Gemm.Float32 == GemmKernels.Float32Vector512 && Avx512F.IsSupported;
 
-    /// <summary>The sizes shared by every image of one convolution, and the offset table.</summary>
+    /// <summary>The sizes shared by every image of one convolution, the offset table and the tiles.</summary>
     public sealed class Plan
     {
         public readonly Window.Geometry G;
-        public readonly int Cg, Og, Depth, Hp, Wp, Tiles, Ld, Rows, PaddedLength;
+        public readonly int Cg, Og, Depth, Hp, Wp, Ld, Rows, PaddedLength;
         public readonly int[] Offsets;
+        /// <summary>Tile t's first output in the padded grid (oh·Wp + ow) and in the product's rows.</summary>
+        public readonly int[] TileInput, TileOutput;
+        /// <summary>Where each output row (oh, 0) starts in the product's rows.</summary>
+        public readonly int RowStart, RowStride;
+        /// <summary>Whether the products are the output itself (tiles follow rows of whole tiles).</summary>
+        public readonly bool Direct;
 
         public Plan(Window.Geometry g, int cg, int og)
         {
@@ -48,9 +52,6 @@ internal static unsafe class ImplicitConvolution
             Depth = cg * g.K;
             Hp = g.H + 2 * w.PadH;
             Wp = g.Wd + 2 * w.PadW;
-            var virtualLength = g.L == 0 ? 0 : (g.OutH - 1) * Wp + g.OutW;
-            Tiles = (virtualLength + NR - 1) / NR;
-            Ld = Tiles * NR;
             Rows = (og + MR - 1) / MR * MR;
             Offsets = new int[Depth];
             var p = 0;
@@ -58,8 +59,33 @@ internal static unsafe class ImplicitConvolution
             for (var ki = 0; ki < w.KernelH; ki++)
             for (var kj = 0; kj < w.KernelW; kj++)
                 Offsets[p++] = c * Hp * Wp + ki * w.DilationH * Wp + kj * w.DilationW;
-            // The last tile reads past the last plane by up to its width: zeros there.
-            PaddedLength = Math.Max(cg * Hp * Wp, (Depth == 0 ? 0 : Offsets[^1]) + Ld);
+            var perRow = (g.OutW + NR - 1) / NR;
+            var virtualLength = g.L == 0 ? 0 : (g.OutH - 1) * Wp + g.OutW;
+            var grid = (virtualLength + NR - 1) / NR;
+            if (g.OutH * perRow <= grid)
+            {
+                // Tiles along each output row; products laid out as rows of perRow whole tiles.
+                RowStride = perRow * NR;
+                Ld = g.OutH * RowStride;
+                TileInput = new int[g.OutH * perRow];
+                TileOutput = new int[TileInput.Length];
+                for (var oh = 0; oh < g.OutH; oh++)
+                for (var q = 0; q < perRow; q++)
+                    (TileInput[oh * perRow + q], TileOutput[oh * perRow + q]) = (oh * Wp + q * NR, oh * RowStride + q * NR);
+                Direct = RowStride == g.OutW;
+            }
+            else
+            {
+                // One long row over the padded grid.
+                RowStride = Wp;
+                Ld = grid * NR;
+                TileInput = new int[grid];
+                for (var t = 0; t < grid; t++) TileInput[t] = t * NR;
+                TileOutput = TileInput;
+            }
+            // The last tile reads up to NR − 1 pixels past its start: zeros after the last plane.
+            var reach = TileInput.Length == 0 ? 0 : TileInput[^1] + NR;
+            PaddedLength = Math.Max(cg * Hp * Wp, (Depth == 0 ? 0 : Offsets[^1]) + reach);
         }
     }
 
@@ -74,31 +100,37 @@ internal static unsafe class ImplicitConvolution
         if (g.L == 0) return;
         var buffers = Buffers.Current;
         var padded = buffers.Get(ref buffers.Padded, plan.PaddedLength);
-        var c = buffers.Get(ref buffers.Products, plan.Rows * plan.Ld);
-        fixed (float* pi = padded, pc = c)
+        // Direct: whole 14-row panels would write past the output's last row, so only a last partial panel goes to scratch.
+        var wholePanels = plan.Direct ? plan.Og / MR : 0;
+        var scratchRows = plan.Rows - wholePanels * MR;
+        var products = buffers.Get(ref buffers.Products, scratchRows * plan.Ld);
+        fixed (float* pi = padded, ps = products)
         fixed (int* offsets = plan.Offsets)
         {
             Pad(plan, x, sc, sh, sw, pi);
+            var first = wholePanels * MR;
+            var rowsAt = new RowsOfProducts(y, ps, first, plan.Ld);
             if (bias != null)
-                for (var o = 0; o < plan.Og; o++) new Span<float>(pc + (nint)o * plan.Ld, plan.Ld).Fill(bias[o * biasStride]);
+                for (var o = 0; o < plan.Og; o++) new Span<float>(rowsAt.Row(o), plan.Ld).Fill(bias[o * biasStride]);
             var accumulate = bias != null ? 1 : 0;
             var panels = plan.Rows / MR;
-            for (var t = 0; t < plan.Tiles; t++)
+            var tiles = plan.TileInput.Length;
+            for (var t = 0; t < tiles; t++)
             for (var panel = 0; panel < panels; panel++)
             {
-                var tile = pc + (nint)panel * MR * plan.Ld + t * NR;
-                var next = panel + 1 < panels ? tile + MR * plan.Ld : pc + (t + 1) * NR;
+                var tile = rowsAt.Row(panel * MR) + plan.TileOutput[t];
+                var next = panel + 1 < panels ? rowsAt.Row((panel + 1) * MR) + plan.TileOutput[t] : t + 1 < tiles ? rowsAt.Row(0) + plan.TileOutput[t + 1] : tile;
                 var a = packedWeights + (nint)panel * MR * plan.Depth;
-                var b = pi + t * NR;
+                var b = pi + plan.TileInput[t];
                 var rows = plan.Og - panel * MR;
                 if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
                 else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
                 else GemmKernels.F32x512Offsets(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
             }
-            // The valid positions: the first OutW of every Wp columns.
-            for (var o = 0; o < plan.Og; o++)
+            // The valid positions: the first OutW of every output row.
+            for (var o = plan.Direct ? first : 0; o < plan.Og; o++)
             for (var oh = 0; oh < g.OutH; oh++)
-                ShortCopy.Run(ref pc[(nint)o * plan.Ld + oh * plan.Wp], ref y[((nint)o * g.OutH + oh) * g.OutW], g.OutW);
+                ShortCopy.Run(ref rowsAt.Row(o)[oh * plan.RowStride], ref y[((nint)o * g.OutH + oh) * g.OutW], g.OutW);
         }
     }
 
@@ -124,6 +156,12 @@ internal static unsafe class ImplicitConvolution
             new Span<float>(dst + (nint)(ph + g.H) * plan.Wp, ph * plan.Wp).Clear();
         }
         new Span<float>(padded + (nint)plan.Cg * plane, plan.PaddedLength - plan.Cg * plane).Clear();
+    }
+
+    /// <summary>Rows [0, first) of the products are the output's own rows; the rest are scratch.</summary>
+    readonly struct RowsOfProducts(float* y, float* scratch, int first, int ld)
+    {
+        public float* Row(int o) => o < first ? y + (nint)o * ld : scratch + (nint)(o - first) * ld;
     }
 
     /// <summary>Two scratch arrays per thread, grown on demand and kept for the next call.</summary>

@@ -106,7 +106,7 @@ public class CpuConvolutionTests
         AllClose(Data<double>(ConvolutionByUnfold.Conv2dWeightGrad(CpuKernels, x, g, win, groups)), dw, 1e-12);
     }
 
-    /// <summary>Stride-1 float32 problems of the implicit GEMM: padding, dilation, groups, 14-row panel and 32-column tile edges, a window larger than the padded width's slack.</summary>
+    /// <summary>Stride-1 float32 problems of the implicit GEMM: padding, dilation, groups, 14-row panel edges, tiles over the padded grid and along output rows.</summary>
     public static TheoryData<int, int, int, int, int, int, Window2d> StrideOneProblems => new()
     {
         { 3, 64, 8, 8, 64, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
@@ -115,6 +115,10 @@ public class CpuConvolutionTests
         { 2, 6, 9, 13, 15, 3, new Window2d(3, 2, 1, 1, 2, 0, 2, 3) },
         { 3, 5, 7, 40, 29, 1, new Window2d(1, 7, 1, 1, 0, 3, 1, 1) },
         { 2, 2, 3, 3, 3, 1, new Window2d(3, 3, 1, 1, 0, 0, 1, 1) },
+        // Rows of whole 32-column tiles, written in place (and a last 6-row panel through scratch).
+        { 2, 3, 6, 32, 20, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // Tiles along output rows of 30 columns.
+        { 2, 3, 5, 30, 9, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
     };
 
     [Theory]
