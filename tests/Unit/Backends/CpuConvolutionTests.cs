@@ -119,6 +119,8 @@ public class CpuConvolutionTests
         { 2, 3, 6, 32, 20, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
         // Tiles along output rows of 30 columns.
         { 2, 3, 5, 30, 9, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // 14 input channels per group: the input gradient runs as a convolution too.
+        { 2, 28, 6, 7, 4, 2, new Window2d(3, 2, 1, 1, 1, 0, 2, 3) },
     };
 
     [Theory]
@@ -144,6 +146,22 @@ public class CpuConvolutionTests
         Assert.Equal(unfoldedPlain, Run(x, false));
         // The same input stored contiguously.
         Assert.Equal(unfolded, Run(View(xs.Select(v => (float)v).ToArray(), n, c, h, wd), true));
+    }
+
+    [Theory]
+    [MemberData(nameof(StrideOneProblems))]
+    public void The_input_gradient_as_a_convolution_matches_the_unfold_path(int n, int c, int h, int wd, int o, int groups, Window2d win)
+    {
+        var rng = new System.Random(n * 17 + c * 5 + o);
+        int oh = win.OutH(h), ow = win.OutW(wd);
+        var ws = RandomDoubles(rng, o * (c / groups) * win.KernelH * win.KernelW, 1);
+        var gs = RandomDoubles(rng, n * o * oh * ow, 1);
+        // The double result of the GEMM-and-fold path (checked against the adjoint identity above).
+        var expected = Data<double>(CpuKernels.Conv2dInputGrad(View(gs, n, o, oh, ow), View(ws, o, c / groups, win.KernelH, win.KernelW), win, groups, h, wd));
+        var w = View(ws.Select(v => (float)v).ToArray(), o, c / groups, win.KernelH, win.KernelW);
+        var g = View(gs.Select(v => (float)v).ToArray(), n, o, oh, ow);
+        var dx = Data<float>(CpuKernels.Conv2dInputGrad(g, w, win, groups, h, wd));
+        AllClose(expected, dx.Select(v => (double)v).ToArray(), 1e-4);
     }
 
     [Fact]
