@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -15,6 +16,7 @@ namespace Hybrid.Cpu;
 /// long row (l = oh·Wp + ow, the kw − 1 columns past each output row wasted), whichever makes
 /// fewer tiles. Products land in a scratch C whose rows are padded to whole 14-row panels, and
 /// the valid positions are copied out, or, when rows hold whole tiles, straight in the output.
+/// The weight gradient reads the same padded images (<see cref="WeightGrad"/>).
 /// </summary>
 internal static unsafe class ImplicitConvolution
 {
@@ -132,6 +134,89 @@ internal static unsafe class ImplicitConvolution
             for (var oh = 0; oh < g.OutH; oh++)
                 ShortCopy.Run(ref rowsAt.Row(o)[oh * plan.RowStride], ref y[((nint)o * g.OutH + oh) * g.OutW], g.OutW);
         }
+    }
+
+    /// <summary>
+    /// dw (Og × Cg·K, contiguous) = Σ over images [first, last) of
+    /// dw[o, p] = Σ_(oh, ow) g[n, o, oh, ow] · padded[n][off[p] + oh·Wp + ow]: dot products along
+    /// the output rows (no unfolded columns), image n's x at x + n·sn and g at g + n·gn (rows of
+    /// OutW, contiguous). 2 output channels × 4 window elements at a time in 8 vector
+    /// accumulators, summed over all the images and rows before one reduction across lanes; a
+    /// row's last partial vector is read with masked loads (no element outside the row is read).
+    /// </summary>
+    public static void WeightGrad(Plan plan, float* x, nint sn, nint sc, nint sh, nint sw, int first, int last, float* g, nint gn, float* dw)
+    {
+        var geometry = plan.G;
+        int images = last - first, imageStride = plan.Cg * plan.Hp * plan.Wp, m = plan.Og, n = plan.Depth;
+        var buffers = Buffers.Current;
+        // Each image's padding also zeroes the forward pass's slack after it, which the next image overwrites.
+        var padded = buffers.Get(ref buffers.Padded, images == 0 ? 0 : (images - 1) * imageStride + plan.PaddedLength);
+        fixed (float* pi = padded)
+        fixed (int* offsets = plan.Offsets)
+        {
+            for (var i = 0; i < images; i++) Pad(plan, x + (first + i) * sn, sc, sh, sw, pi + (nint)i * imageStride);
+            var rows = new Rows(geometry.OutH, geometry.OutW, plan.Wp, images, imageStride, g + first * gn, gn);
+            for (var o0 = 0; o0 < m; o0 += 2)
+            for (var p0 = 0; p0 < n; p0 += 4)
+            {
+                // Edge tiles repeat the last row or element and drop the repeats' results.
+                int o1 = Math.Min(o0 + 1, m - 1);
+                var tile = rows.Tile(o0, o1, pi + offsets[p0], pi + offsets[Math.Min(p0 + 1, n - 1)], pi + offsets[Math.Min(p0 + 2, n - 1)], pi + offsets[Math.Min(p0 + 3, n - 1)]);
+                for (var j = 0; j < 4 && p0 + j < n; j++)
+                {
+                    dw[(nint)o0 * n + p0 + j] = tile[j];
+                    if (o0 + 1 < m) dw[(nint)o1 * n + p0 + j] = tile[4 + j];
+                }
+            }
+        }
+    }
+
+    /// <summary>The output rows of a block of images, and the 2×4 tile of dot products over them.</summary>
+    readonly struct Rows(int outH, int outW, int wp, int images, int imageStride, float* g, nint gn)
+    {
+        /// <summary>Σ g[o]·x over every image and output row, for o ∈ {o0, o1} and x at the 4 given pixels: [o0 × 4, o1 × 4].</summary>
+        public Tile8 Tile(int o0, int o1, float* x0, float* x1, float* x2, float* x3)
+        {
+            Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+            var whole = outW / 16 * 16;
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW - whole)).AsSingle();
+            var l = outH * outW;
+            for (var i = 0; i < images; i++)
+            {
+                float* a0 = g + i * gn + (nint)o0 * l, a1 = g + i * gn + (nint)o1 * l;
+                nint image = (nint)i * imageStride;
+                for (var oh = 0; oh < outH; oh++, a0 += outW, a1 += outW)
+                {
+                    var row = image + (nint)oh * wp;
+                    float* b0 = x0 + row, b1 = x1 + row, b2 = x2 + row, b3 = x3 + row;
+                    for (var ow = 0; ow <= whole; ow += 16)
+                    {
+                        Vector512<float> u0, u1, v0, v1, v2, v3;
+                        if (ow < whole)
+                            (u0, u1, v0, v1, v2, v3) = (Vector512.Load(a0 + ow), Vector512.Load(a1 + ow), Vector512.Load(b0 + ow), Vector512.Load(b1 + ow), Vector512.Load(b2 + ow), Vector512.Load(b3 + ow));
+                        else if (whole < outW)
+                            (u0, u1, v0, v1, v2, v3) = (Masked(a0 + ow, mask), Masked(a1 + ow, mask), Masked(b0 + ow, mask), Masked(b1 + ow, mask), Masked(b2 + ow, mask), Masked(b3 + ow, mask));
+                        else break;
+                        s00 = Vector512.FusedMultiplyAdd(u0, v0, s00); s10 = Vector512.FusedMultiplyAdd(u1, v0, s10);
+                        s01 = Vector512.FusedMultiplyAdd(u0, v1, s01); s11 = Vector512.FusedMultiplyAdd(u1, v1, s11);
+                        s02 = Vector512.FusedMultiplyAdd(u0, v2, s02); s12 = Vector512.FusedMultiplyAdd(u1, v2, s12);
+                        s03 = Vector512.FusedMultiplyAdd(u0, v3, s03); s13 = Vector512.FusedMultiplyAdd(u1, v3, s13);
+                    }
+                }
+            }
+            var t = new Tile8();
+            (t[0], t[1], t[2], t[3]) = (Vector512.Sum(s00), Vector512.Sum(s01), Vector512.Sum(s02), Vector512.Sum(s03));
+            (t[4], t[5], t[6], t[7]) = (Vector512.Sum(s10), Vector512.Sum(s11), Vector512.Sum(s12), Vector512.Sum(s13));
+            return t;
+        }
+
+        static Vector512<float> Masked(float* p, Vector512<float> mask) => Avx512F.MaskLoad(p, mask, Vector512<float>.Zero);
+    }
+
+    [InlineArray(8)]
+    struct Tile8
+    {
+        float element;
     }
 
     /// <summary>The image's Cg channels into Hp × Wp planes with zero borders, and zeros after the last plane.</summary>

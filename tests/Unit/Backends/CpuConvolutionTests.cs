@@ -121,6 +121,8 @@ public class CpuConvolutionTests
         { 2, 3, 5, 30, 9, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
         // 14 input channels per group: the input gradient runs as a convolution too.
         { 2, 28, 6, 7, 4, 2, new Window2d(3, 2, 1, 1, 1, 0, 2, 3) },
+        // Groups and dilation with output rows of a vector or more (the weight gradient's dot products).
+        { 3, 6, 5, 20, 9, 3, new Window2d(3, 2, 1, 1, 1, 1, 2, 3) },
     };
 
     [Theory]
@@ -150,18 +152,24 @@ public class CpuConvolutionTests
 
     [Theory]
     [MemberData(nameof(StrideOneProblems))]
-    public void The_input_gradient_as_a_convolution_matches_the_unfold_path(int n, int c, int h, int wd, int o, int groups, Window2d win)
+    public void Float32_gradients_of_stride_one_match_the_double_unfold_path(int n, int c, int h, int wd, int o, int groups, Window2d win)
     {
         var rng = new System.Random(n * 17 + c * 5 + o);
         int oh = win.OutH(h), ow = win.OutW(wd);
         var ws = RandomDoubles(rng, o * (c / groups) * win.KernelH * win.KernelW, 1);
         var gs = RandomDoubles(rng, n * o * oh * ow, 1);
-        // The double result of the GEMM-and-fold path (checked against the adjoint identity above).
-        var expected = Data<double>(CpuKernels.Conv2dInputGrad(View(gs, n, o, oh, ow), View(ws, o, c / groups, win.KernelH, win.KernelW), win, groups, h, wd));
+        // x stored as (H, N, W, C), read through its strides.
+        var xd = Permuted(rng, [n, c, h, wd], [2, 0, 3, 1], 3, out var xs);
+        var x = View(Data<double>(xd.Storage).Select(v => (float)v).ToArray(), xd.Shape, xd.Strides, xd.Offset);
+        // The double results of the GEMM-and-fold paths (checked against the adjoint identities above):
+        // the input gradient as a convolution (with 14 channels per group or more), the weight
+        // gradient by dot products along rows read in place.
+        var expectedDx = Data<double>(CpuKernels.Conv2dInputGrad(View(gs, n, o, oh, ow), View(ws, o, c / groups, win.KernelH, win.KernelW), win, groups, h, wd));
+        var expectedDw = Data<double>(CpuKernels.Conv2dWeightGrad(View(xs, n, c, h, wd), View(gs, n, o, oh, ow), win, groups));
         var w = View(ws.Select(v => (float)v).ToArray(), o, c / groups, win.KernelH, win.KernelW);
         var g = View(gs.Select(v => (float)v).ToArray(), n, o, oh, ow);
-        var dx = Data<float>(CpuKernels.Conv2dInputGrad(g, w, win, groups, h, wd));
-        AllClose(expected, dx.Select(v => (double)v).ToArray(), 1e-4);
+        AllClose(expectedDx, Data<float>(CpuKernels.Conv2dInputGrad(g, w, win, groups, h, wd)).Select(v => (double)v).ToArray(), 1e-4);
+        AllClose(expectedDw, Data<float>(CpuKernels.Conv2dWeightGrad(x, g, win, groups)).Select(v => (double)v).ToArray(), 1e-4);
     }
 
     [Fact]
