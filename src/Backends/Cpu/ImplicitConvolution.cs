@@ -210,6 +210,7 @@ internal static unsafe class ImplicitConvolution
             return t;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector512<float> Masked(float* p, Vector512<float> mask) => Avx512F.MaskLoad(p, mask, Vector512<float>.Zero);
     }
 

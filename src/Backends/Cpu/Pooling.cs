@@ -16,6 +16,7 @@ internal static class Pooling
         var values = Storages.Allocate(x.DType, count);
         switch (x.DType)
         {
+            case DType.Float32 when Avx512F.IsSupported && IsPairs(window, g, x.Strides[3]): PairsFloat32(x, g, values, positions); break;
             case DType.Float32 when Avx512F.IsSupported && Avx2.IsSupported: MaxPool2dFloat32(x, g, values, positions); break;
             case DType.Float32: MaxPool2d<float>(x, g, values, positions); break;
             case DType.Float64: MaxPool2d<double>(x, g, values, positions); break;
@@ -25,6 +26,70 @@ internal static class Pooling
             default: throw Storages.Unsupported("max_pool2d", x.DType);
         }
         return values;
+    }
+
+    /// <summary>
+    /// The common 2×2 window of stride 2 (no padding, no dilation) over rows of contiguous pixels,
+    /// with output rows of at least half a vector: see <see cref="PairsFloat32"/>.
+    /// </summary>
+    static bool IsPairs(Window2d w, in Window.Geometry g, int sw) =>
+        w is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 } && sw == 1 && g.OutW >= 8;
+
+    /// <summary>
+    /// 2×2 windows of stride 2, 16 outputs of a row at a time: the two input rows' 32 pixels are
+    /// loaded (masked past the row's end) and split into even and odd columns, which are the
+    /// window's four positions in (ki, kj) order; the running maximum follows the same rules as
+    /// <see cref="MaxPool2d{T}"/> (the first largest; a NaN, once found, stays) by masks.
+    /// </summary>
+    static unsafe void PairsFloat32(Strided xv, Window.Geometry g, Storage os, long[] positions)
+    {
+        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512<int>.One;
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            var best = stackalloc float[16];
+            var where = stackalloc long[16];
+            int n = plane / g.C, c = plane % g.C;
+            fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
+            fixed (long* p = positions)
+            {
+                var image = x + xv.Offset + n * sn + c * sc;
+                for (var oh = 0; oh < g.OutH; oh++)
+                {
+                    float* row0 = image + 2 * oh * sh, row1 = row0 + sh;
+                    for (var ow = 0; ow < g.OutW; ow += 16)
+                    {
+                        var count = Math.Min(16, g.OutW - ow);
+                        // Pixels [2·ow, 2·ow + 2·count) of each row, zero past them.
+                        var low = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * count)).AsSingle();
+                        var high = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * count - 16)).AsSingle();
+                        Vector512<float> a0 = Avx512F.MaskLoad(row0 + 2 * ow, low, default), a1 = Avx512F.MaskLoad(row0 + 2 * ow + 16, high, default);
+                        Vector512<float> b0 = Avx512F.MaskLoad(row1 + 2 * ow, low, default), b1 = Avx512F.MaskLoad(row1 + 2 * ow + 16, high, default);
+                        var place = Vector512.Create(2 * oh * g.Wd + 2 * ow) + even;
+                        var top = Avx512F.PermuteVar16x32x2(a0, even, a1);
+                        var position = place;
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(a0, odd, a1), place + Vector512<int>.One);
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, even, b1), place + Vector512.Create(g.Wd));
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, odd, b1), place + Vector512.Create(g.Wd + 1));
+                        var first = plane * g.L + oh * g.OutW + ow;
+                        top.Store(best);
+                        Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
+                        Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
+                        ShortCopy.Run(ref best[0], ref o[first], count);
+                        ShortCopy.Run(ref where[0], ref p[first], count);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>The next window position v (at <paramref name="place"/>) replaces the maximum where it is larger or NaN, unless the maximum is NaN already.</summary>
+    static void Keep(ref Vector512<float> top, ref Vector512<int> position, Vector512<float> v, Vector512<int> place)
+    {
+        var take = Vector512.Equals(top, top).AsInt32() & (Vector512.GreaterThan(v, top).AsInt32() | ~Vector512.Equals(v, v).AsInt32());
+        top = Vector512.ConditionalSelect(take.AsSingle(), v, top);
+        position = Vector512.ConditionalSelect(take, place, position);
     }
 
     /// <summary>

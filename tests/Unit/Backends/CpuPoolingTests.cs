@@ -7,14 +7,18 @@ namespace Hybrid.Unit.Backends;
 /// <summary>
 /// Max pooling with indices against its definition: the first largest pixel of each window in
 /// (ki, kj) order, padding excluded, a NaN once found kept. Values are drawn from a small pool
-/// so that ties are common. Float32 takes the vector kernel (rows of 16 outputs and a tail),
-/// the other dtypes the scalar one.
+/// so that ties are common. Float32 takes the vector kernels (16 outputs at a time across rows,
+/// or, for 2×2 windows of stride 2 over contiguous rows, along each row), the other dtypes the
+/// scalar one.
 /// </summary>
 public class CpuPoolingTests
 {
     public static TheoryData<Window2d, int, int> Windows => new()
     {
         { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 28, 28 },
+        // 2×2 of stride 2 over contiguous rows takes its own kernel: a whole vector and a tail, an odd width, rows of 8.
+        { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 5, 37 },
+        { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 4, 16 },
         { new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 7, 37 },
         { new Window2d(3, 2, 2, 3, 1, 1, 2, 1), 9, 40 },
         { new Window2d(1, 1, 1, 1, 0, 0, 1, 1), 3, 17 },
@@ -68,6 +72,9 @@ public class CpuPoolingTests
         var floats = Data<float>(CpuKernels.MaxPool2d(View(stored.Select(v => (float)v).ToArray(), shape, strides, 0), win, out var indices32));
         Assert.Equal(values.Select(v => BitConverter.SingleToInt32Bits((float)v)), floats.Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(positions, Data<long>(indices32));
+        var contiguous = Data<float>(CpuKernels.MaxPool2d(View(logical.Select(v => (float)v).ToArray(), n, c, h, w), win, out var indicesContiguous));
+        Assert.Equal(values.Select(v => BitConverter.SingleToInt32Bits((float)v)), contiguous.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(positions, Data<long>(indicesContiguous));
 
         // Integers have no NaN: the definition over the same values with NaN read as 7.
         var ints = logical.Select(v => double.IsNaN(v) ? 7.0 : double.IsInfinity(v) ? -9 : v).ToArray();
