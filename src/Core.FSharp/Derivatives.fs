@@ -150,7 +150,8 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Conv2dWeightGrad(w, groups), _ -> Functional.Conv2dPrimitive(a, g, null, w, groups)
     | MaxPool2d(_, indices), _ ->                                                              // g added at each maximum
         let n, c = a.shape.[0], a.shape.[1]
-        zerosLike(a).Reshape(n, c, -1).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
+        // Into a broadcast zero, which the scatter fills instead of copying a zero tensor.
+        (scalar 0.0 a).Expand(n, c, a.shape.[2] * a.shape.[3]).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
     // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)

@@ -368,6 +368,24 @@ public class CpuCopyTests
         Assert.Equal([1.5f, -2.25f], Data<float>(CpuKernels.Copy(View(new[] { 1.5, -2.25 }, 2), DType.Float32)));
     }
 
+    /// <summary>Every stride 0 (an expanded scalar): a fill with that element's exact bits.</summary>
+    [Fact]
+    public void A_broadcast_element_is_copied_bit_for_bit_into_every_position()
+    {
+        // float −0.0 keeps its sign; the element is read at the view's offset.
+        var floats = Data<float>(CpuKernels.Copy(View(new[] { 1f, -0f }, [2, 3], [0, 0], 1), DType.Float32));
+        Assert.Equal(6, floats.Length);
+        Assert.All(floats, v => Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(v)));
+        Assert.Equal(Enumerable.Repeat(2.5, 4), Data<double>(CpuKernels.Copy(View(new[] { 2.5 }, [4], [0], 0), DType.Float64)));
+        Assert.Equal(Enumerable.Repeat(0.0, 5), Data<double>(CpuKernels.Copy(View(new[] { 7.0, 0.0 }, [5], [0], 1), DType.Float64)));
+        // An int64 beyond double's 53 bits stays exact; bools fill too.
+        const long big = (1L << 60) + 1;
+        Assert.Equal(Enumerable.Repeat(big, 3), Data<long>(CpuKernels.Copy(View(new[] { big }, [3, 1], [0, 0], 0), DType.Int64)));
+        Assert.Equal(Enumerable.Repeat(true, 2), Data<bool>(CpuKernels.Copy(View(new[] { true }, [2], [0], 0), DType.Bool)));
+        // Converting while copying takes the general path.
+        Assert.Equal(Enumerable.Repeat(3.0, 2), Data<double>(CpuKernels.Copy(View(new[] { 3f }, [2], [0], 0), DType.Float64)));
+    }
+
     [Fact]
     public void Copy_of_a_permuted_view_is_row_major()
     {
