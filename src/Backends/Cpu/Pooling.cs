@@ -30,10 +30,10 @@ internal static class Pooling
 
     /// <summary>
     /// The common 2×2 window of stride 2 (no padding, no dilation) over rows of contiguous pixels,
-    /// with output rows of at least half a vector: see <see cref="PairsFloat32"/>.
+    /// with output rows of at least 4 (shorter ones fill too few lanes): see <see cref="PairsFloat32"/>.
     /// </summary>
     static bool IsPairs(Window2d w, in Window.Geometry g, int sw) =>
-        w is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 } && sw == 1 && g.OutW >= 8;
+        w is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 } && sw == 1 && g.OutW >= 4;
 
     /// <summary>
     /// 2×2 windows of stride 2, 16 outputs of a row at a time: the two input rows' 32 pixels are

@@ -16,9 +16,10 @@ public class CpuPoolingTests
     public static TheoryData<Window2d, int, int> Windows => new()
     {
         { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 28, 28 },
-        // 2×2 of stride 2 over contiguous rows takes its own kernel: a whole vector and a tail, an odd width, rows of 8.
+        // 2×2 of stride 2 over contiguous rows takes its own kernel: a whole vector and a tail, an odd width, rows of 8 and of 5.
         { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 5, 37 },
         { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 4, 16 },
+        { new Window2d(2, 2, 2, 2, 0, 0, 1, 1), 10, 10 },
         { new Window2d(3, 3, 1, 1, 1, 1, 1, 1), 7, 37 },
         { new Window2d(3, 2, 2, 3, 1, 1, 2, 1), 9, 40 },
         { new Window2d(1, 1, 1, 1, 0, 0, 1, 1), 3, 17 },
