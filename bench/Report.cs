@@ -18,7 +18,7 @@ static class Report
             (torchThreads > 0 ? $"TorchSharp 0.107 (libtorch 2.10 CPU, {torchThreads} thread{(torchThreads == 1 ? "" : "s")})" : "TorchSharp **not available**") +
             $" · other processes kept {otherCores:F2} cores busy on average over the run.");
         sb.AppendLine();
-        sb.AppendLine($"Hybrid float32 matmul (sgemm, gemm, Linear, and conv2d: one image at a time unfolded into a reused buffer, src/Backends/Cpu/Convolution.cs): {HybridKernels()}.");
+        sb.AppendLine($"Hybrid float32 matmul (sgemm, gemm, Linear; conv2d of stride 1 as an implicit GEMM reading each zero-padded image in place, src/Backends/Cpu/ImplicitConvolution.cs): {HybridKernels()}.");
         sb.AppendLine();
         sb.AppendLine(
             $"Median of {rounds} alternating rounds after warm-up, counting only samples during which other processes kept ≤ {Sample.MaxOtherCores} cores busy " +
