@@ -21,8 +21,13 @@ internal static class Storages
     }
 
     /// <summary>A new array for a result that the caller overwrites completely.</summary>
-    public static T[] Uninitialized<T>(int length) where T : unmanaged =>
-        length == 0 ? [] : GC.AllocateUninitializedArray<T>(length);
+    public static T[] Uninitialized<T>(int length) where T : unmanaged
+    {
+        if (length == 0) return [];
+        var array = GC.AllocateUninitializedArray<T>(length);
+        HugePages.Advise(array);
+        return array;
+    }
 
     /// <summary>
     /// A new storage of <paramref name="dtype"/>; zero-filled when <paramref name="zeroed"/>,
