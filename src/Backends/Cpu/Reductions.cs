@@ -204,7 +204,7 @@ internal static class Reductions
         ForJob.Run(per == 0 ? 0 : (full + per - 1) / per, n, task =>
         {
             for (var s = task * per; s < Math.Min(full, (task + 1) * per); s++)
-                partials[s] = ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + s * super, super), r, default, false);
+                partials[s] = ReduceRow<T, TR>(Storages.Span<T>(xs).Slice(start + s * super, super), r, default, false, prefetch: true);
         });
         // The tail (fewer than SuperChunks chunks) holds the lowest levels of the serial counter:
         // its fold seeds the fold of the super-block levels above it.
@@ -217,14 +217,22 @@ internal static class Reductions
         return Fold(levels, count, seed, hasTail, r);
     }
 
-    /// <summary>The reduction of a non-empty contiguous row in chunks of <see cref="Block"/>, combined pairwise.</summary>
-    static T ReduceRow<T, TR>(ReadOnlySpan<T> x, TR r, T seed, bool hasSeed)
+    /// <summary>
+    /// The reduction of a non-empty contiguous row in chunks of <see cref="Block"/>, combined pairwise;
+    /// <paramref name="prefetch"/> asks for each chunk's memory ahead of time (rows read from memory, not cache).
+    /// </summary>
+    static unsafe T ReduceRow<T, TR>(ReadOnlySpan<T> x, TR r, T seed, bool hasSeed, bool prefetch = false)
         where T : unmanaged
         where TR : IReducer<T>
     {
         Span<T> levels = stackalloc T[32];
         var count = 0;
-        for (var c = 0; c < x.Length; c += Block) Push(levels, ref count, r.Row(x.Slice(c, Math.Min(Block, x.Length - c))), r);
+        fixed (T* p = x)
+            for (var c = 0; c < x.Length; c += Block)
+            {
+                if (prefetch) Prefetch.Ahead(p + c, Block * sizeof(T));
+                Push(levels, ref count, r.Row(x.Slice(c, Math.Min(Block, x.Length - c))), r);
+            }
         return Fold(levels, count, seed, hasSeed, r);
     }
 
