@@ -48,8 +48,6 @@ internal static class Pooling
         var odd = even + Vector512<int>.One;
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
-            var best = stackalloc float[16];
-            var where = stackalloc long[16];
             int n = plane / g.C, c = plane % g.C;
             fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
             fixed (long* p = positions)
@@ -72,16 +70,19 @@ internal static class Pooling
                         Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(a0, odd, a1), place + Vector512<int>.One);
                         Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, even, b1), place + Vector512.Create(g.Wd));
                         Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, odd, b1), place + Vector512.Create(g.Wd + 1));
-                        var first = plane * g.L + oh * g.OutW + ow;
-                        top.Store(best);
-                        Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
-                        Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
-                        ShortCopy.Run(ref best[0], ref o[first], count);
-                        ShortCopy.Run(ref where[0], ref p[first], count);
+                        Store(top, position, o, p, plane * g.L + oh * g.OutW + ow, count);
                     }
                 }
             }
         });
+    }
+
+    /// <summary>The first <paramref name="count"/> lanes of a chunk's maxima and their positions, to the outputs from <paramref name="first"/> on (masked stores).</summary>
+    static unsafe void Store(Vector512<float> top, Vector512<int> position, float* o, long* p, int first, int count)
+    {
+        Avx512F.MaskStore(o + first, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(), top);
+        Avx512F.MaskStore(p + first, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)), Avx512F.ConvertToVector512Int64(position.GetLower()));
+        Avx512F.MaskStore(p + first + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create(count - 8L)), Avx512F.ConvertToVector512Int64(position.GetUpper()));
     }
 
     /// <summary>The next window position v (at <paramref name="place"/>) replaces the maximum where it is larger or NaN, unless the maximum is NaN already.</summary>
@@ -105,8 +106,6 @@ internal static class Pooling
         var table = new ChunkTable(g, xv.Strides[2], xv.Strides[3]);
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
-            var best = stackalloc float[16];
-            var where = stackalloc long[16];
             int n = plane / g.C, c = plane % g.C;
             fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
             fixed (long* p = positions)
@@ -132,13 +131,7 @@ internal static class Pooling
                         position = Vector512.ConditionalSelect(take, Vector512.Load(places + at), position);
                         found |= inside;
                     }
-                    var first = plane * g.L + chunk * 16;
-                    var count = Math.Min(16, g.L - chunk * 16);
-                    top.Store(best);
-                    Avx512F.ConvertToVector512Int64(position.GetLower()).Store(where);
-                    Avx512F.ConvertToVector512Int64(position.GetUpper()).Store(where + 8);
-                    ShortCopy.Run(ref best[0], ref o[first], count);
-                    ShortCopy.Run(ref where[0], ref p[first], count);
+                    Store(top, position, o, p, plane * g.L + chunk * 16, Math.Min(16, g.L - chunk * 16));
                 }
             }
         });
