@@ -41,8 +41,8 @@ internal static unsafe class ImplicitConvolution
         public readonly int[] Offsets;
         /// <summary>Tile t's first output in the padded grid (oh·Wp + ow) and in the product's rows.</summary>
         public readonly int[] TileInput, TileOutput;
-        /// <summary>Where each output row (oh, 0) starts in the product's rows.</summary>
-        public readonly int RowStart, RowStride;
+        /// <summary>Columns of the products between output rows (oh, 0) and (oh + 1, 0).</summary>
+        public readonly int RowStride;
         /// <summary>Whether the products are the output itself (tiles follow rows of whole tiles).</summary>
         public readonly bool Direct;
 
@@ -92,9 +92,9 @@ internal static unsafe class ImplicitConvolution
     }
 
     /// <summary>
-    /// y (Og × L, contiguous) = packed weights (Og × Cg·K, <see cref="Gemm.PackA{T}"/>) ∗ the
-    /// channels [c0, c0 + Cg) of one image (channel c's pixel (ih, iw) at x + c·sc + ih·sh + iw·sw),
-    /// plus bias[o] (bias + o·biasStride) when bias is not null.
+    /// y (Og × L, contiguous) = packed weights (Og × Cg·K, <see cref="Gemm.PackA{T}"/>) ∗ the Cg
+    /// channels of one image (channel c's pixel (ih, iw) at x + c·sc + ih·sh + iw·sw), plus
+    /// bias[o] (at bias + o·biasStride) when bias is not null.
     /// </summary>
     public static void Image(Plan plan, float* x, nint sc, nint sh, nint sw, float* packedWeights, float* bias, nint biasStride, float* y)
     {
@@ -102,7 +102,8 @@ internal static unsafe class ImplicitConvolution
         if (g.L == 0) return;
         var buffers = Buffers.Current;
         var padded = buffers.Get(ref buffers.Padded, plan.PaddedLength);
-        // Direct: whole 14-row panels would write past the output's last row, so only a last partial panel goes to scratch.
+        // Direct: the output's own rows take the whole 14-row panels; a last partial one (whose
+        // kernel writes 4, 8 or 14 rows) goes to scratch, not past the output's last row.
         var wholePanels = plan.Direct ? plan.Og / MR : 0;
         var scratchRows = plan.Rows - wholePanels * MR;
         var products = buffers.Get(ref buffers.Products, scratchRows * plan.Ld);
@@ -141,35 +142,43 @@ internal static unsafe class ImplicitConvolution
     /// dw[o, p] = Σ_(oh, ow) g[n, o, oh, ow] · padded[n][off[p] + oh·Wp + ow]: dot products along
     /// the output rows (no unfolded columns), image n's x at x + n·sn and g at g + n·gn (rows of
     /// OutW, contiguous). 2 output channels × 4 window elements at a time in 8 vector
-    /// accumulators, summed over all the images and rows before one reduction across lanes; a
-    /// row's last partial vector is read with masked loads (no element outside the row is read).
+    /// accumulators, summed over <see cref="ImagesAtOnce"/> images and all their rows before one
+    /// reduction across lanes (groups of images then add up in order); a row's last partial
+    /// vector is read with masked loads (no element outside the row is read).
     /// </summary>
     public static void WeightGrad(Plan plan, float* x, nint sn, nint sc, nint sh, nint sw, int first, int last, float* g, nint gn, float* dw)
     {
         var geometry = plan.G;
-        int images = last - first, imageStride = plan.Cg * plan.Hp * plan.Wp, m = plan.Og, n = plan.Depth;
+        int imageStride = plan.Cg * plan.Hp * plan.Wp, m = plan.Og, n = plan.Depth;
         var buffers = Buffers.Current;
         // Each image's padding also zeroes the forward pass's slack after it, which the next image overwrites.
-        var padded = buffers.Get(ref buffers.Padded, images == 0 ? 0 : (images - 1) * imageStride + plan.PaddedLength);
+        var padded = buffers.Get(ref buffers.Padded, (Math.Min(ImagesAtOnce, last - first) - 1) * imageStride + plan.PaddedLength);
         fixed (float* pi = padded)
         fixed (int* offsets = plan.Offsets)
-        {
-            for (var i = 0; i < images; i++) Pad(plan, x + (first + i) * sn, sc, sh, sw, pi + (nint)i * imageStride);
-            var rows = new Rows(geometry.OutH, geometry.OutW, plan.Wp, images, imageStride, g + first * gn, gn);
-            for (var o0 = 0; o0 < m; o0 += 2)
-            for (var p0 = 0; p0 < n; p0 += 4)
+            for (var group = first; group < last; group += ImagesAtOnce)
             {
-                // Edge tiles repeat the last row or element and drop the repeats' results.
-                int o1 = Math.Min(o0 + 1, m - 1);
-                var tile = rows.Tile(o0, o1, pi + offsets[p0], pi + offsets[Math.Min(p0 + 1, n - 1)], pi + offsets[Math.Min(p0 + 2, n - 1)], pi + offsets[Math.Min(p0 + 3, n - 1)]);
-                for (var j = 0; j < 4 && p0 + j < n; j++)
+                var images = Math.Min(ImagesAtOnce, last - group);
+                for (var i = 0; i < images; i++) Pad(plan, x + (group + i) * sn, sc, sh, sw, pi + (nint)i * imageStride);
+                var rows = new Rows(geometry.OutH, geometry.OutW, plan.Wp, images, imageStride, g + group * gn, gn);
+                for (var o0 = 0; o0 < m; o0 += 2)
+                for (var p0 = 0; p0 < n; p0 += 4)
                 {
-                    dw[(nint)o0 * n + p0 + j] = tile[j];
-                    if (o0 + 1 < m) dw[(nint)o1 * n + p0 + j] = tile[4 + j];
+                    // Edge tiles repeat the last row or element and drop the repeats' results.
+                    int o1 = Math.Min(o0 + 1, m - 1);
+                    var tile = rows.Tile(o0, o1, pi + offsets[p0], pi + offsets[Math.Min(p0 + 1, n - 1)], pi + offsets[Math.Min(p0 + 2, n - 1)], pi + offsets[Math.Min(p0 + 3, n - 1)]);
+                    for (var j = 0; j < 4 && p0 + j < n; j++)
+                    {
+                        Add(dw + (nint)o0 * n + p0 + j, tile[j], group > first);
+                        if (o0 + 1 < m) Add(dw + (nint)o1 * n + p0 + j, tile[4 + j], group > first);
+                    }
                 }
             }
-        }
     }
+
+    /// <summary>Images whose padded copies a weight gradient holds at once (a few hundred KB for LeNet-sized ones).</summary>
+    const int ImagesAtOnce = 8;
+
+    static void Add(float* at, float value, bool accumulate) => *at = accumulate ? *at + value : value;
 
     /// <summary>The output rows of a block of images, and the 2×4 tile of dot products over them.</summary>
     readonly struct Rows(int outH, int outW, int wp, int images, int imageStride, float* g, nint gn)

@@ -123,6 +123,8 @@ public class CpuConvolutionTests
         { 2, 28, 6, 7, 4, 2, new Window2d(3, 2, 1, 1, 1, 0, 2, 3) },
         // Groups and dilation with output rows of a vector or more (the weight gradient's dot products).
         { 3, 6, 5, 20, 9, 3, new Window2d(3, 2, 1, 1, 1, 1, 2, 3) },
+        // 72 images: weight-gradient blocks of 9, padded 8 at a time and then 1.
+        { 72, 1, 3, 16, 2, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
     };
 
     [Theory]
