@@ -28,7 +28,7 @@ internal static class SoftmaxKernel
     /// run of them; each lane is computed exactly as <see cref="Lanes"/> would, so results don't
     /// depend on the thread count. Returns false (nothing done) when the lanes aren't contiguous or the input is small.
     /// </summary>
-    static unsafe bool ParallelLanes<T>(Strided xv, int dim, bool log, Storage os) where T : unmanaged, IFloatingPointIeee754<T>
+    static bool ParallelLanes<T>(Strided xv, int dim, bool log, Storage os) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var count = xv.Count;
         int size = xv.Shape[dim];
@@ -64,8 +64,6 @@ internal static class SoftmaxKernel
                     xo += k * xStrides[d];
                     oo += k * oStrides[d];
                 }
-                // The lanes of a large input come from memory: ask for the next ones' while this one is computed.
-                fixed (T* ahead = x.Slice(xo)) Prefetch.Ahead(ahead, Math.Min(size * sizeof(T), Prefetch.Distance));
                 Lane(x.Slice(xo, size), o.Slice(oo, size), scratch, log);
             }
         });
