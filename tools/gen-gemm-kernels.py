@@ -1,5 +1,8 @@
 # Prints the unrolled GEMM micro-kernels of src/Backends/Cpu/GemmKernels.cs (one FMA chain per C
-# element in k order, accumulators held in locals so the JIT keeps them in registers).
+# element in k order, accumulators held in locals so the JIT keeps them in registers): the packed
+# GEMM's (GemmKernels.Generated.cs), or with the argument `offsets` the implicit GEMM's, whose B
+# rows come through an offset table (GemmKernels.Offsets.Generated.cs).
+import sys
 def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None, rows=False):
     # rows: B's row p starts at b + rows[p] (an offset table) instead of b + p·ldb.
     AS = AS or MR
@@ -75,9 +78,6 @@ out = []
 out.append(kernel("F32x512", "Vector512", "float", 16, 14, 2, "14×32 float tile, 28 Vector512 accumulators."))
 out.append(kernel("F32x512Rows8", "Vector512", "float", 16, 8, 2, "The first 8 rows of a 14×32 float tile (A panels of 14 rows).", 14))
 out.append(kernel("F32x512Rows4", "Vector512", "float", 16, 4, 2, "The first 4 rows of a 14×32 float tile (A panels of 14 rows).", 14))
-out.append(kernel("F32x512Offsets", "Vector512", "float", 16, 14, 2, "A 14×32 float tile whose B rows are found through an offset table (an implicit GEMM).", rows=True))
-out.append(kernel("F32x512OffsetsRows8", "Vector512", "float", 16, 8, 2, "The first 8 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
-out.append(kernel("F32x512OffsetsRows4", "Vector512", "float", 16, 4, 2, "The first 4 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
 out.append(kernel("F32x512Cols16", "Vector512", "float", 16, 14, 1, "The first 16 columns of a 14×32 float tile (a last B panel of at most 16 columns).", 14))
 out.append(kernel("F32x256", "Vector256", "float", 8, 6, 2, "6×16 float tile, 12 Vector256 accumulators (fits AVX2's 16 registers)."))
 out.append(kernel("F32x128", "Vector128", "float", 4, 6, 2, "6×8 float tile, 12 Vector128 accumulators (SSE's 16 registers, or NEON)."))
@@ -89,4 +89,8 @@ out.append(kernel("F64x512Cols8", "Vector512", "double", 8, 14, 1, "The first 8 
 out.append(kernel("F64x256", "Vector256", "double", 4, 6, 2, "6×8 double tile, 12 Vector256 accumulators."))
 out.append(kernel("F64x128", "Vector128", "double", 2, 6, 2, "6×4 double tile, 12 Vector128 accumulators (SSE's 16 registers, or NEON)."))
 out.append(scalar("F64Scalar", "double", 4, 4, "4×4 double tile without SIMD (the portable fallback), 16 accumulators in locals."))
-print("\n\n".join(out))
+offsets = []
+offsets.append(kernel("F32x512Offsets", "Vector512", "float", 16, 14, 2, "A 14×32 float tile whose B rows are found through an offset table (an implicit GEMM).", rows=True))
+offsets.append(kernel("F32x512OffsetsRows8", "Vector512", "float", 16, 8, 2, "The first 8 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
+offsets.append(kernel("F32x512OffsetsRows4", "Vector512", "float", 16, 4, 2, "The first 4 rows of a 14×32 float tile whose B rows are found through an offset table.", 14, rows=True))
+print("\n\n".join(offsets if sys.argv[1:] == ["offsets"] else out))
