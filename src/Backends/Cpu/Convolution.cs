@@ -34,7 +34,7 @@ internal static unsafe class Convolution
         var work = 2.0 * p.N * p.O * p.CgK * p.L;
         // Stride 1 reads the image in place (an implicit GEMM), one image per thread: a single
         // image keeps the unfold path, whose GEMM can use every thread.
-        if (ImplicitConvolution.Applies<T>(window, packed) && (p.N > 1 || CpuParallel.WorkersFor(work) == 1))
+        if (packed && ImplicitConvolution.Applies<T>(window) && (p.N > 1 || CpuParallel.WorkersFor(work) == 1))
         {
             var plan = new ImplicitConvolution.Plan(p.Geometry, p.Cg, p.Og);
             ForJob.Run(p.N, work, n =>
@@ -101,7 +101,7 @@ internal static unsafe class Convolution
     static (Strided Weights, Window2d Window)? AsConvolution<T>(Strided w, in Problem p, Window2d window) where T : unmanaged
     {
         var along = window with { PadH = window.DilationH * (window.KernelH - 1) - window.PadH, PadW = window.DilationW * (window.KernelW - 1) - window.PadW };
-        if (p.Cg < GemmKernels.Float32Vector512.MR || along.PadH < 0 || along.PadW < 0 || !ImplicitConvolution.Applies<T>(along, Gemm.CanPackA<T>(p.Og * p.Geometry.K))) return null;
+        if (p.Cg < GemmKernels.Float32Vector512.MR || along.PadH < 0 || along.PadW < 0 || !Gemm.CanPackA<T>(p.Og * p.Geometry.K) || !ImplicitConvolution.Applies<T>(along)) return null;
         var weights = Contiguous<T>(w);
         var flipped = GC.AllocateUninitializedArray<T>(weights.Length);
         int kh = window.KernelH, kw = window.KernelW;
@@ -136,8 +136,7 @@ internal static unsafe class Convolution
         // read the images in place (no unfolded columns). (Shorter rows leave lanes idle: LeNet's
         // second layer, rows of 10, takes 0.22 ms that way against 0.20 by unfolding and the GEMM; its
         // first, rows of 28, 0.09 against 0.15.)
-        // (A weight gradient reads no weights: nothing to pack, hence weightsPacked: true.)
-        if ((long)p.Og * p.CgK <= RowDotsLimit && p.Geometry.OutW >= Vector512<float>.Count && ImplicitConvolution.Applies<T>(window, weightsPacked: true))
+        if ((long)p.Og * p.CgK <= RowDotsLimit && p.Geometry.OutW >= Vector512<float>.Count && ImplicitConvolution.Applies<T>(window))
         {
             var plan = new ImplicitConvolution.Plan(p.Geometry, p.Cg, p.Og);
             ForJob.Run(blocks, work, block =>

@@ -26,11 +26,11 @@ internal static unsafe class ImplicitConvolution
     public static bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Whether a convolution can run here: stride 1, float32 with the AVX-512 GEMM kernel in use,
-    /// and weights packed whole (Cg·K within one GEMM pass).
+    /// Whether a convolution can run here: stride 1, float32 with the AVX-512 GEMM kernel in use.
+    /// (The forward pass also needs its weights packed whole: Cg·K within one GEMM pass.)
     /// </summary>
-    public static bool Applies<T>(Window2d window, bool weightsPacked) where T : unmanaged =>
-        Enabled && typeof(T) == typeof(float) && weightsPacked && window.StrideH == 1 && window.StrideW == 1
+    public static bool Applies<T>(Window2d window) where T : unmanaged =>
+        Enabled && typeof(T) == typeof(float) && window.StrideH == 1 && window.StrideW == 1
         && Gemm.Float32 == GemmKernels.Float32Vector512 && Avx512F.IsSupported;
 
     /// <summary>The sizes shared by every image of one convolution, the offset table and the tiles.</summary>

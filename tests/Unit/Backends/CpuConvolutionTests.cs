@@ -145,7 +145,7 @@ public class CpuConvolutionTests
             (unfolded, unfoldedPlain) = (Run(x, true), Run(x, false));
         }
         finally { ImplicitConvolution.Enabled = true; }
-        Assert.True(ImplicitConvolution.Applies<float>(win, weightsPacked: true) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        Assert.True(ImplicitConvolution.Applies<float>(win) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
         Assert.Equal(unfolded, Run(x, true));
         Assert.Equal(unfoldedPlain, Run(x, false));
         // The same input stored contiguously.
