@@ -45,7 +45,6 @@ internal readonly struct NonZero<TIn> : IUnaryFunc<TIn, bool> where TIn : unmana
 /// <summary>Copies with dtype conversion.</summary>
 internal static class Cast
 {
-    /// <summary>A new contiguous storage holding the view <paramref name="x"/> converted to <paramref name="dtype"/>.</summary>
     /// <summary>A copy of one element broadcast to the whole view (every stride 0, as an expanded scalar): a fill, with nothing read.</summary>
     static Storage Broadcast(Strided x) => x.DType switch
     {
@@ -68,6 +67,7 @@ internal static class Cast
         return o;
     }
 
+    /// <summary>A new contiguous storage holding the view <paramref name="x"/> converted to <paramref name="dtype"/>.</summary>
     public static Storage Copy(Strided x, DType dtype)
     {
         if (dtype == x.DType && x.Count > 0 && Array.TrueForAll(x.Strides, s => s == 0)) return Broadcast(x);

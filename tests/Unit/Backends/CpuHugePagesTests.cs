@@ -6,14 +6,16 @@ using Xunit;
 namespace Hybrid.Unit.Backends;
 
 /// <summary>
-/// Large results are advised to Linux's transparent huge pages: where the kernel offers them on
-/// advice (THP "always" or "madvise"), the mapping that holds a fresh 16 MB result, once written,
-/// reports huge pages in /proc/self/smaps. Elsewhere the advice is a no-op and the result is the same.
+/// Large results are advised to Linux's transparent huge pages. Whether the kernel then finds free
+/// 2 MB pages depends on the machine (fragmentation, memory limits, the defrag setting), so the test
+/// asserts what the kernel records deterministically: the mapping that holds a fresh 16 MB result
+/// carries the MADV_HUGEPAGE flag ("hg" in /proc/self/smaps' VmFlags). Elsewhere the advice is a no-op
+/// and the result is the same.
 /// </summary>
 public class CpuHugePagesTests
 {
     [Fact]
-    public void A_large_result_is_backed_by_huge_pages_where_Linux_offers_them()
+    public void A_large_result_is_advised_to_huge_pages_where_Linux_offers_them()
     {
         var array = Storages.Uninitialized<float>(4 << 20);
         array.AsSpan().Fill(1f);
@@ -24,13 +26,15 @@ public class CpuHugePagesTests
         try
         {
             // The middle of the array: its whole 2 MB pages are a mapping of their own once advised.
-            Assert.True(HugePagesOfMapping(Marshal.UnsafeAddrOfPinnedArrayElement(array, array.Length / 2)) > 0, "the mapping in the middle of a written 16 MB result has no AnonHugePages");
+            var flags = FlagsOfMapping(Marshal.UnsafeAddrOfPinnedArrayElement(array, array.Length / 2));
+            if (flags is null) return; // a kernel (or sandbox) whose smaps does not report VmFlags
+            Assert.True(flags.Contains("hg"), $"the mapping in the middle of a 16 MB result is not advised to huge pages (VmFlags: {string.Join(' ', flags)})");
         }
         finally { pin.Free(); }
     }
 
-    /// <summary>AnonHugePages (kB) of the /proc/self/smaps mapping that contains <paramref name="address"/>.</summary>
-    static long HugePagesOfMapping(nint address)
+    /// <summary>The VmFlags of the /proc/self/smaps mapping that contains <paramref name="address"/>; null where none is reported.</summary>
+    static string[]? FlagsOfMapping(nint address)
     {
         var inside = false;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
@@ -42,9 +46,9 @@ public class CpuHugePagesTests
                 inside = (ulong)address >= start && (ulong)address < end;
                 continue;
             }
-            if (inside && line.StartsWith("AnonHugePages:"))
-                return long.Parse(line["AnonHugePages:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            if (inside && line.StartsWith("VmFlags:"))
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
-        return 0;
+        return null;
     }
 }
