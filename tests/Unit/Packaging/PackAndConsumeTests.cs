@@ -59,15 +59,24 @@ public sealed class PackAndConsumeTests : IDisposable
         var csOut = Run(cs, env);
         ExpectPrinted(csharp, csOut);
         Assert.Matches(@"step 300: loss \d+\.\d{4}", csOut);
+        AssertHybridGcSetting(cs);
 
         var fs = Consumer("fs", "App.fsproj", FSharpProject(version), "Program.fs", fsharp);
         var fsOut = Run(fs, env);
         ExpectPrinted(fsharp, fsOut);
         Assert.Contains("Ok, passed 100 tests.", fsOut);
+        AssertHybridGcSetting(fs);
 
         // The consumers resolved Hybrid from the feed into their own packages folder.
         foreach (var id in Packages)
             Assert.True(Directory.Exists(Path.Combine(_work, "packages", id.ToLowerInvariant(), version)), $"{id} {version} was not restored from the feed");
+    }
+
+    /// <summary>Hybrid.Backends' buildTransitive props reached a program that references Hybrid directly or through another package.</summary>
+    static void AssertHybridGcSetting(string project)
+    {
+        var runtimeConfig = File.ReadAllText(Path.Combine(project, "bin", "Release", "net10.0", "App.runtimeconfig.json"));
+        Assert.Contains("\"System.GC.LOHThreshold\": 33554432", runtimeConfig);
     }
 
     /// <summary>Packs every packable project of the solution, as built, into feed; returns the version.</summary>
