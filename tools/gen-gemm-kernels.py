@@ -11,7 +11,10 @@ def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None, rows=False):
     L.append(f"    /// <summary>{doc}</summary>")
     L.append(f"    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]")
     step = "int* rows" if rows else "nint ldb"
-    L.append(f"    public static void {name}(nint kc, {elem}* a, {elem}* b, {step}, {elem}* c, nint ldc, int accumulate, {elem}* next)")
+    # The packed GEMM's chains start from C (accumulate ≠ 0) or zero; the implicit GEMM's from a
+    # value per row (the bias: start[i], where start is not null) or zero, so C is never read.
+    start = f"{elem}* start" if rows else "int accumulate"
+    L.append(f"    public static void {name}(nint kc, {elem}* a, {elem}* b, {step}, {elem}* c, nint ldc, {start}, {elem}* next)")
     L.append("    {")
     L.append(f"        if (Sse.IsSupported)")
     L.append(f"            for (nint r = 0; r < {MR}; r++)")
@@ -20,11 +23,12 @@ def kernel(name, vec, elem, lanes, MR, NV, doc, AS=None, rows=False):
     L.append(f"                Sse.Prefetch1(next + r * ldc + {NR - 1});")
     L.append("            }")
     L.append(f"        {vec}<{elem}> " + ", ".join(f"c{i}_{v}" for i in range(MR) for v in range(NV)) + ";")
-    L.append("        if (accumulate != 0)")
+    L.append("        if (start != null)" if rows else "        if (accumulate != 0)")
     L.append("        {")
     for i in range(MR):
         row = "c" if i == 0 else f"c + {i} * ldc"
-        L.append("            " + " ".join(f"c{i}_{v} = {vec}.Load({row}{'' if v==0 else f' + {v*lanes}'});" for v in range(NV)))
+        if rows: L.append(f"            c{i}_0 = {vec}.Create(start[{i}]); " + " ".join(f"c{i}_{v} = c{i}_0;" for v in range(1, NV)))
+        else: L.append("            " + " ".join(f"c{i}_{v} = {vec}.Load({row}{'' if v==0 else f' + {v*lanes}'});" for v in range(NV)))
     L.append("        }")
     L.append("        else")
     L.append("        {")

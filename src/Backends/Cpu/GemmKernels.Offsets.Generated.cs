@@ -14,7 +14,7 @@ internal static unsafe partial class GemmKernels
 {
     /// <summary>A 14×32 float tile whose B rows are found through an offset table (an implicit GEMM).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void F32x512Offsets(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    public static void F32x512Offsets(nint kc, float* a, float* b, int* rows, float* c, nint ldc, float* start, float* next)
     {
         if (Sse.IsSupported)
             for (nint r = 0; r < 14; r++)
@@ -23,22 +23,22 @@ internal static unsafe partial class GemmKernels
                 Sse.Prefetch1(next + r * ldc + 31);
             }
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
-        if (accumulate != 0)
+        if (start != null)
         {
-            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
-            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
-            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
-            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
-            c4_0 = Vector512.Load(c + 4 * ldc); c4_1 = Vector512.Load(c + 4 * ldc + 16);
-            c5_0 = Vector512.Load(c + 5 * ldc); c5_1 = Vector512.Load(c + 5 * ldc + 16);
-            c6_0 = Vector512.Load(c + 6 * ldc); c6_1 = Vector512.Load(c + 6 * ldc + 16);
-            c7_0 = Vector512.Load(c + 7 * ldc); c7_1 = Vector512.Load(c + 7 * ldc + 16);
-            c8_0 = Vector512.Load(c + 8 * ldc); c8_1 = Vector512.Load(c + 8 * ldc + 16);
-            c9_0 = Vector512.Load(c + 9 * ldc); c9_1 = Vector512.Load(c + 9 * ldc + 16);
-            c10_0 = Vector512.Load(c + 10 * ldc); c10_1 = Vector512.Load(c + 10 * ldc + 16);
-            c11_0 = Vector512.Load(c + 11 * ldc); c11_1 = Vector512.Load(c + 11 * ldc + 16);
-            c12_0 = Vector512.Load(c + 12 * ldc); c12_1 = Vector512.Load(c + 12 * ldc + 16);
-            c13_0 = Vector512.Load(c + 13 * ldc); c13_1 = Vector512.Load(c + 13 * ldc + 16);
+            c0_0 = Vector512.Create(start[0]); c0_1 = c0_0;
+            c1_0 = Vector512.Create(start[1]); c1_1 = c1_0;
+            c2_0 = Vector512.Create(start[2]); c2_1 = c2_0;
+            c3_0 = Vector512.Create(start[3]); c3_1 = c3_0;
+            c4_0 = Vector512.Create(start[4]); c4_1 = c4_0;
+            c5_0 = Vector512.Create(start[5]); c5_1 = c5_0;
+            c6_0 = Vector512.Create(start[6]); c6_1 = c6_0;
+            c7_0 = Vector512.Create(start[7]); c7_1 = c7_0;
+            c8_0 = Vector512.Create(start[8]); c8_1 = c8_0;
+            c9_0 = Vector512.Create(start[9]); c9_1 = c9_0;
+            c10_0 = Vector512.Create(start[10]); c10_1 = c10_0;
+            c11_0 = Vector512.Create(start[11]); c11_1 = c11_0;
+            c12_0 = Vector512.Create(start[12]); c12_1 = c12_0;
+            c13_0 = Vector512.Create(start[13]); c13_1 = c13_0;
         }
         else
         {
@@ -97,7 +97,7 @@ internal static unsafe partial class GemmKernels
 
     /// <summary>The first 8 rows of a 14×32 float tile whose B rows are found through an offset table.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void F32x512OffsetsRows8(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    public static void F32x512OffsetsRows8(nint kc, float* a, float* b, int* rows, float* c, nint ldc, float* start, float* next)
     {
         if (Sse.IsSupported)
             for (nint r = 0; r < 8; r++)
@@ -106,16 +106,16 @@ internal static unsafe partial class GemmKernels
                 Sse.Prefetch1(next + r * ldc + 31);
             }
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1;
-        if (accumulate != 0)
+        if (start != null)
         {
-            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
-            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
-            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
-            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
-            c4_0 = Vector512.Load(c + 4 * ldc); c4_1 = Vector512.Load(c + 4 * ldc + 16);
-            c5_0 = Vector512.Load(c + 5 * ldc); c5_1 = Vector512.Load(c + 5 * ldc + 16);
-            c6_0 = Vector512.Load(c + 6 * ldc); c6_1 = Vector512.Load(c + 6 * ldc + 16);
-            c7_0 = Vector512.Load(c + 7 * ldc); c7_1 = Vector512.Load(c + 7 * ldc + 16);
+            c0_0 = Vector512.Create(start[0]); c0_1 = c0_0;
+            c1_0 = Vector512.Create(start[1]); c1_1 = c1_0;
+            c2_0 = Vector512.Create(start[2]); c2_1 = c2_0;
+            c3_0 = Vector512.Create(start[3]); c3_1 = c3_0;
+            c4_0 = Vector512.Create(start[4]); c4_1 = c4_0;
+            c5_0 = Vector512.Create(start[5]); c5_1 = c5_0;
+            c6_0 = Vector512.Create(start[6]); c6_1 = c6_0;
+            c7_0 = Vector512.Create(start[7]); c7_1 = c7_0;
         }
         else
         {
@@ -156,7 +156,7 @@ internal static unsafe partial class GemmKernels
 
     /// <summary>The first 4 rows of a 14×32 float tile whose B rows are found through an offset table.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void F32x512OffsetsRows4(nint kc, float* a, float* b, int* rows, float* c, nint ldc, int accumulate, float* next)
+    public static void F32x512OffsetsRows4(nint kc, float* a, float* b, int* rows, float* c, nint ldc, float* start, float* next)
     {
         if (Sse.IsSupported)
             for (nint r = 0; r < 4; r++)
@@ -165,12 +165,12 @@ internal static unsafe partial class GemmKernels
                 Sse.Prefetch1(next + r * ldc + 31);
             }
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1;
-        if (accumulate != 0)
+        if (start != null)
         {
-            c0_0 = Vector512.Load(c); c0_1 = Vector512.Load(c + 16);
-            c1_0 = Vector512.Load(c + 1 * ldc); c1_1 = Vector512.Load(c + 1 * ldc + 16);
-            c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16);
-            c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16);
+            c0_0 = Vector512.Create(start[0]); c0_1 = c0_0;
+            c1_0 = Vector512.Create(start[1]); c1_1 = c1_0;
+            c2_0 = Vector512.Create(start[2]); c2_1 = c2_0;
+            c3_0 = Vector512.Create(start[3]); c3_1 = c3_0;
         }
         else
         {

@@ -102,20 +102,23 @@ internal static unsafe class ImplicitConvolution
         if (g.L == 0) return;
         var buffers = Buffers.Current;
         var padded = buffers.Get(ref buffers.Padded, plan.PaddedLength);
-        // Direct: the output's own rows take the whole 14-row panels; a last partial one (whose
-        // kernel writes 4, 8 or 14 rows) goes to scratch, not past the output's last row.
-        var wholePanels = plan.Direct ? plan.Og / MR : 0;
+        // Direct: the output's own rows take the 14-row panels, and a last partial one too where
+        // its kernel writes exactly the rows left (4 or 8); any other goes to scratch, not past
+        // the output's last row.
+        var left = plan.Og % MR;
+        var wholePanels = !plan.Direct ? 0 : left is 0 or 4 or 8 ? plan.Rows / MR : plan.Og / MR;
         var scratchRows = plan.Rows - wholePanels * MR;
         var products = buffers.Get(ref buffers.Products, scratchRows * plan.Ld);
-        fixed (float* pi = padded, ps = products)
+        // Each row's chain starts from its bias (zero past the last row), as the unfold path's
+        // GEMM starts from an output filled with the bias: the same sums, and C is never read.
+        var starts = bias == null ? null : buffers.Get(ref buffers.Starts, plan.Rows);
+        for (var o = 0; starts != null && o < plan.Rows; o++) starts[o] = o < plan.Og ? bias[o * biasStride] : 0f;
+        fixed (float* pi = padded, ps = products, pb = starts)
         fixed (int* offsets = plan.Offsets)
         {
             Pad(plan, x, sc, sh, sw, pi);
-            var first = wholePanels * MR;
+            var first = Math.Min(wholePanels * MR, plan.Og);
             var rowsAt = new RowsOfProducts(y, ps, first, plan.Ld);
-            if (bias != null)
-                for (var o = 0; o < plan.Og; o++) new Span<float>(rowsAt.Row(o), plan.Ld).Fill(bias[o * biasStride]);
-            var accumulate = bias != null ? 1 : 0;
             var panels = plan.Rows / MR;
             var tiles = plan.TileInput.Length;
             for (var t = 0; t < tiles; t++)
@@ -125,10 +128,11 @@ internal static unsafe class ImplicitConvolution
                 var next = panel + 1 < panels ? rowsAt.Row((panel + 1) * MR) + plan.TileOutput[t] : t + 1 < tiles ? rowsAt.Row(0) + plan.TileOutput[t + 1] : tile;
                 var a = packedWeights + (nint)panel * MR * plan.Depth;
                 var b = pi + plan.TileInput[t];
+                var start = pb == null ? null : pb + panel * MR;
                 var rows = plan.Og - panel * MR;
-                if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
-                else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
-                else GemmKernels.F32x512Offsets(plan.Depth, a, b, offsets, tile, plan.Ld, accumulate, next);
+                if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                else GemmKernels.F32x512Offsets(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
             }
             // The valid positions: the first OutW of every output row.
             for (var o = plan.Direct ? first : 0; o < plan.Og; o++)
@@ -259,13 +263,13 @@ internal static unsafe class ImplicitConvolution
         public float* Row(int o) => o < first ? y + (nint)o * ld : scratch + (nint)(o - first) * ld;
     }
 
-    /// <summary>Two scratch arrays per thread, grown on demand and kept for the next call.</summary>
+    /// <summary>Scratch arrays per thread (padded image, products, the rows' start values), grown on demand and kept for the next call.</summary>
     sealed class Buffers
     {
         [ThreadStatic] static Buffers? current;
         public static Buffers Current => current ??= new();
 
-        public float[]? Padded, Products;
+        public float[]? Padded, Products, Starts;
 
         public float[] Get(ref float[]? buffer, int length)
         {

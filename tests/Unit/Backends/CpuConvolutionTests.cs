@@ -117,6 +117,9 @@ public class CpuConvolutionTests
         { 2, 2, 3, 3, 3, 1, new Window2d(3, 3, 1, 1, 0, 0, 1, 1) },
         // Rows of whole 32-column tiles, written in place (and a last 6-row panel through scratch).
         { 2, 3, 6, 32, 20, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // ... and a last 8-row or 4-row panel written in place too (two tiles per row in the second).
+        { 2, 3, 5, 32, 22, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        { 2, 2, 4, 64, 4, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
         // Tiles along output rows of 30 columns.
         { 2, 3, 5, 30, 9, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
         // 14 input channels per group: the input gradient runs as a convolution too.
