@@ -48,29 +48,19 @@ internal static class Cast
     /// <summary>A copy of one element broadcast to the whole view (every stride 0, as an expanded scalar): a fill, with nothing read.</summary>
     static Storage Broadcast(Strided x) => x.DType switch
     {
-        DType.Float32 => Fill<float>(x),
-        DType.Float64 => Fill<double>(x),
-        DType.Int64 => Fill<long>(x),
-        DType.Int32 => Fill<int>(x),
-        DType.UInt8 => Fill<byte>(x),
-        DType.Bool => Fill<bool>(x),
+        DType.Float32 => Storages.Filled(x.DType, x.Count, Storages.Span<float>(x.Storage)[x.Offset]),
+        DType.Float64 => Storages.Filled(x.DType, x.Count, Storages.Span<double>(x.Storage)[x.Offset]),
+        DType.Int64 => Storages.Filled(x.DType, x.Count, Storages.Span<long>(x.Storage)[x.Offset]),
+        DType.Int32 => Storages.Filled(x.DType, x.Count, Storages.Span<int>(x.Storage)[x.Offset]),
+        DType.UInt8 => Storages.Filled(x.DType, x.Count, Storages.Span<byte>(x.Storage)[x.Offset]),
+        DType.Bool => Storages.Filled(x.DType, x.Count, Storages.Span<bool>(x.Storage)[x.Offset]),
         _ => throw Storages.Unsupported("copy", x.DType),
     };
-
-    static Storage Fill<T>(Strided x) where T : unmanaged
-    {
-        var value = Storages.Span<T>(x.Storage)[x.Offset];
-        // All bits zero (not −0.0): a fresh zeroed array is the copy.
-        var zero = MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref value, 1)).IndexOfAnyExcept((byte)0) < 0;
-        var o = Storages.Allocate(x.DType, x.Count, zeroed: zero);
-        if (!zero) Storages.Span<T>(o).Fill(value);
-        return o;
-    }
 
     /// <summary>A new contiguous storage holding the view <paramref name="x"/> converted to <paramref name="dtype"/>.</summary>
     public static Storage Copy(Strided x, DType dtype)
     {
-        if (dtype == x.DType && x.Count > 0 && Array.TrueForAll(x.Strides, s => s == 0)) return Broadcast(x);
+        if (dtype == x.DType && x.Count > 0 && x.Strides.AsSpan().IndexOfAnyExcept(0) < 0) return Broadcast(x);
         var o = Storages.Allocate(dtype, x.Count);
         if (dtype == DType.Float32 && x.DType == DType.Float32 && TryTransposed(Storages.Span<float>(x.Storage), x, Storages.Span<float>(o)))
             return o;

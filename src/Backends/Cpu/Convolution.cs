@@ -37,13 +37,14 @@ internal static unsafe class Convolution
         if (packed && ImplicitConvolution.Applies<T>(window) && (p.N > 1 || CpuParallel.WorkersFor(work) == 1))
         {
             var plan = new ImplicitConvolution.Plan(p.Geometry, p.Cg, p.Og);
+            var starts = bias is { } bv ? ImplicitConvolution.Starts(plan, p.G, Storages.Span<float>(bv.Storage), bv.Offset, bv.Strides[0]) : null;
             ForJob.Run(p.N, work, n =>
             {
-                fixed (T* px = Storages.Span<T>(x.Storage), pp = packedWeights, py = y, pb = bias is { } bv ? Storages.Span<T>(bv.Storage) : default)
+                fixed (T* px = Storages.Span<T>(x.Storage), pp = packedWeights, py = y)
+                fixed (float* ps = starts)
                     for (var group = 0; group < p.G; group++)
                         ImplicitConvolution.Image(plan, (float*)px + x.Offset + (nint)n * x.Strides[0] + (nint)group * p.Cg * x.Strides[1], x.Strides[1], x.Strides[2], x.Strides[3],
-                            (float*)pp + group * panels, bias is { } b ? (float*)pb + b.Offset + (nint)group * p.Og * b.Strides[0] : null, bias?.Strides[0] ?? 0,
-                            (float*)py + ((nint)n * p.O + group * p.Og) * p.L);
+                            (float*)pp + group * panels, ps == null ? null : ps + group * plan.Rows, (float*)py + ((nint)n * p.O + group * p.Og) * p.L);
             });
             return new CpuStorage<T>(y);
         }
@@ -227,10 +228,6 @@ internal static unsafe class Convolution
     {
         [ThreadStatic] static T[]? buffer;
 
-        public static T[] Get(int length)
-        {
-            if (buffer == null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, (buffer?.Length ?? 0) * 3 / 2));
-            return buffer;
-        }
+        public static T[] Get(int length) => Storages.Grown(ref buffer, length);
     }
 }

@@ -18,20 +18,16 @@ public sealed class CpuBackend : IBackend
     public Device Device => Device.Cpu;
 
     /// <inheritdoc />
-    public Storage Full(DType dtype, int length, double value)
+    public Storage Full(DType dtype, int length, double value) => dtype switch
     {
-        var o = Storages.Allocate(dtype, length);
-        switch (dtype)
-        {
-            case DType.Float32: Storages.Span<float>(o).Fill(Cast.FromDouble<float>(value)); break;
-            case DType.Float64: Storages.Span<double>(o).Fill(value); break;
-            case DType.Int64: Storages.Span<long>(o).Fill(Cast.FromDouble<long>(value)); break;
-            case DType.Int32: Storages.Span<int>(o).Fill(Cast.FromDouble<int>(value)); break;
-            case DType.UInt8: Storages.Span<byte>(o).Fill(Cast.FromDouble<byte>(value)); break;
-            case DType.Bool: Storages.Span<bool>(o).Fill(value != 0); break;
-        }
-        return o;
-    }
+        DType.Float32 => Storages.Filled(dtype, length, Cast.FromDouble<float>(value)),
+        DType.Float64 => Storages.Filled(dtype, length, value),
+        DType.Int64 => Storages.Filled(dtype, length, Cast.FromDouble<long>(value)),
+        DType.Int32 => Storages.Filled(dtype, length, Cast.FromDouble<int>(value)),
+        DType.UInt8 => Storages.Filled(dtype, length, Cast.FromDouble<byte>(value)),
+        DType.Bool => Storages.Filled(dtype, length, value != 0),
+        _ => throw Storages.Unsupported("full", dtype),
+    };
 
     /// <inheritdoc />
     public Storage FromArray(Array data) => data switch

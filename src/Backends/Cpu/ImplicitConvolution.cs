@@ -92,28 +92,39 @@ internal static unsafe class ImplicitConvolution
     }
 
     /// <summary>
+    /// Each row's start value for <see cref="Image"/>: the bias of each group's Og output channels
+    /// (bias[o] at o·stride), at g·Rows + o, and zero for the rows past Og that fill the last panel.
+    /// </summary>
+    public static float[] Starts(Plan plan, int groups, ReadOnlySpan<float> bias, int offset, int stride)
+    {
+        var starts = new float[groups * plan.Rows];
+        for (var g = 0; g < groups; g++)
+        for (var o = 0; o < plan.Og; o++)
+            starts[g * plan.Rows + o] = bias[offset + (g * plan.Og + o) * stride];
+        return starts;
+    }
+
+    /// <summary>
     /// y (Og × L, contiguous) = packed weights (Og × Cg·K, <see cref="Gemm.PackA{T}"/>) ∗ the Cg
     /// channels of one image (channel c's pixel (ih, iw) at x + c·sc + ih·sh + iw·sw), plus
-    /// bias[o] (at bias + o·biasStride) when bias is not null.
+    /// starts[o] (a group's <see cref="Starts"/>: the bias) when starts is not null. Each row's
+    /// chain starts from its start value, as the unfold path's GEMM starts from an output filled
+    /// with the bias: the same sums, and C is never read.
     /// </summary>
-    public static void Image(Plan plan, float* x, nint sc, nint sh, nint sw, float* packedWeights, float* bias, nint biasStride, float* y)
+    public static void Image(Plan plan, float* x, nint sc, nint sh, nint sw, float* packedWeights, float* starts, float* y)
     {
         var g = plan.G;
         if (g.L == 0) return;
         var buffers = Buffers.Current;
-        var padded = buffers.Get(ref buffers.Padded, plan.PaddedLength);
+        var padded = Storages.Grown(ref buffers.Padded, plan.PaddedLength);
         // Direct: the output's own rows take the 14-row panels, and a last partial one too where
         // its kernel writes exactly the rows left (4 or 8); any other goes to scratch, not past
         // the output's last row.
         var left = plan.Og % MR;
         var wholePanels = !plan.Direct ? 0 : left is 0 or 4 or 8 ? plan.Rows / MR : plan.Og / MR;
         var scratchRows = plan.Rows - wholePanels * MR;
-        var products = buffers.Get(ref buffers.Products, scratchRows * plan.Ld);
-        // Each row's chain starts from its bias (zero past the last row), as the unfold path's
-        // GEMM starts from an output filled with the bias: the same sums, and C is never read.
-        var starts = bias == null ? null : buffers.Get(ref buffers.Starts, plan.Rows);
-        for (var o = 0; starts != null && o < plan.Rows; o++) starts[o] = o < plan.Og ? bias[o * biasStride] : 0f;
-        fixed (float* pi = padded, ps = products, pb = starts)
+        var products = Storages.Grown(ref buffers.Products, scratchRows * plan.Ld);
+        fixed (float* pi = padded, ps = products)
         fixed (int* offsets = plan.Offsets)
         {
             Pad(plan, x, sc, sh, sw, pi);
@@ -128,7 +139,7 @@ internal static unsafe class ImplicitConvolution
                 var next = panel + 1 < panels ? rowsAt.Row((panel + 1) * MR) + plan.TileOutput[t] : t + 1 < tiles ? rowsAt.Row(0) + plan.TileOutput[t + 1] : tile;
                 var a = packedWeights + (nint)panel * MR * plan.Depth;
                 var b = pi + plan.TileInput[t];
-                var start = pb == null ? null : pb + panel * MR;
+                var start = starts == null ? null : starts + panel * MR;
                 var rows = plan.Og - panel * MR;
                 if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
                 else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
@@ -156,7 +167,7 @@ internal static unsafe class ImplicitConvolution
         int imageStride = plan.Cg * plan.Hp * plan.Wp, m = plan.Og, n = plan.Depth;
         var buffers = Buffers.Current;
         // Each image's padding also zeroes the forward pass's slack after it, which the next image overwrites.
-        var padded = buffers.Get(ref buffers.Padded, (Math.Min(ImagesAtOnce, last - first) - 1) * imageStride + plan.PaddedLength);
+        var padded = Storages.Grown(ref buffers.Padded, (Math.Min(ImagesAtOnce, last - first) - 1) * imageStride + plan.PaddedLength);
         fixed (float* pi = padded)
         fixed (int* offsets = plan.Offsets)
             for (var group = first; group < last; group += ImagesAtOnce)
@@ -172,8 +183,8 @@ internal static unsafe class ImplicitConvolution
                     var tile = rows.Tile(o0, o1, pi + offsets[p0], pi + offsets[Math.Min(p0 + 1, n - 1)], pi + offsets[Math.Min(p0 + 2, n - 1)], pi + offsets[Math.Min(p0 + 3, n - 1)]);
                     for (var j = 0; j < 4 && p0 + j < n; j++)
                     {
-                        Add(dw + (nint)o0 * n + p0 + j, tile[j], group > first);
-                        if (o0 + 1 < m) Add(dw + (nint)o1 * n + p0 + j, tile[4 + j], group > first);
+                        RowDots.Store(dw + (nint)o0 * n + p0 + j, tile[j], group > first);
+                        if (o0 + 1 < m) RowDots.Store(dw + (nint)o1 * n + p0 + j, tile[4 + j], group > first);
                     }
                 }
             }
@@ -181,8 +192,6 @@ internal static unsafe class ImplicitConvolution
 
     /// <summary>Images whose padded copies a weight gradient holds at once (a few hundred KB for LeNet-sized ones).</summary>
     const int ImagesAtOnce = 8;
-
-    static void Add(float* at, float value, bool accumulate) => *at = accumulate ? *at + value : value;
 
     /// <summary>The output rows of a block of images, and the 2×4 tile of dot products over them.</summary>
     readonly struct Rows(int outH, int outW, int wp, int images, int imageStride, float* g, nint gn)
@@ -263,18 +272,12 @@ internal static unsafe class ImplicitConvolution
         public float* Row(int o) => o < first ? y + (nint)o * ld : scratch + (nint)(o - first) * ld;
     }
 
-    /// <summary>Scratch arrays per thread (padded image, products, the rows' start values), grown on demand and kept for the next call.</summary>
+    /// <summary>Scratch arrays per thread (the padded image, the products), grown on demand and kept for the next call.</summary>
     sealed class Buffers
     {
         [ThreadStatic] static Buffers? current;
         public static Buffers Current => current ??= new();
 
-        public float[]? Padded, Products, Starts;
-
-        public float[] Get(ref float[]? buffer, int length)
-        {
-            if (buffer == null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, (buffer?.Length ?? 0) * 3 / 2));
-            return buffer;
-        }
+        public float[]? Padded, Products;
     }
 }

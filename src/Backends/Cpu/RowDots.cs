@@ -34,7 +34,8 @@ internal static unsafe class RowDots
         : typeof(T) == typeof(double) ? Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), s.AsDouble()).As<double, T>()
         : x * y + s;
 
-    static void Store<T>(T* c, T value, bool accumulate) where T : unmanaged, INumber<T> => *c = accumulate ? *c + value : value;
+    /// <summary>c = value, or c + value when accumulating.</summary>
+    public static void Store<T>(T* c, T value, bool accumulate) where T : unmanaged, INumber<T> => *c = accumulate ? *c + value : value;
 
     static void Tile2x4<T>(T* a, int lda, T* b, int ldb, int k, T* c, int ldc, bool accumulate) where T : unmanaged, INumber<T>
     {

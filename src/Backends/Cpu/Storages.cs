@@ -44,6 +44,25 @@ internal static class Storages
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
+    /// <summary>
+    /// A new storage of <paramref name="length"/> copies of <paramref name="value"/>. A value whose
+    /// bits are all zero (not −0.0) is a fresh zeroed array, with no fill pass.
+    /// </summary>
+    public static Storage Filled<T>(DType dtype, int length, T value) where T : unmanaged
+    {
+        var zero = MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref value, 1)).IndexOfAnyExcept((byte)0) < 0;
+        var o = Allocate(dtype, length, zeroed: zero);
+        if (!zero) Span<T>(o).Fill(value);
+        return o;
+    }
+
+    /// <summary>A scratch array of at least <paramref name="length"/> elements: <paramref name="buffer"/>, grown (by half again at least) when short, and kept for the next call.</summary>
+    public static T[] Grown<T>(ref T[]? buffer, int length) where T : unmanaged
+    {
+        if (buffer == null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, (buffer?.Length ?? 0) * 3 / 2));
+        return buffer;
+    }
+
     /// <summary>The error for an op that has no meaning (or no kernel) for a dtype.</summary>
     public static NotSupportedException Unsupported(string op, DType dtype) =>
         new($"{op} is not supported for {dtype.TorchName()} tensors on the CPU backend");
