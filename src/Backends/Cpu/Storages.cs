@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Hybrid.Cpu;
@@ -20,14 +21,26 @@ internal static class Storages
             $"the CPU backend expected a CPU storage of {typeof(T).Name} but got a {storage.DType.TorchName()} storage on {storage.Device}");
     }
 
-    /// <summary>A new array for a result that the caller overwrites completely.</summary>
+    /// <summary>
+    /// A new array for a result that the caller overwrites completely; a large one may be an
+    /// unreachable result's array, recycled (<see cref="LargeArrays"/>).
+    /// </summary>
     public static T[] Uninitialized<T>(int length) where T : unmanaged
     {
         if (length == 0) return [];
-        var array = GC.AllocateUninitializedArray<T>(length);
-        HugePages.Advise(array);
+        return IsLarge<T>(length) ? LargeArrays.Rent<T>(length) : GC.AllocateUninitializedArray<T>(length);
+    }
+
+    /// <summary>A new zero-filled array (a large one recycled and cleared).</summary>
+    public static T[] Zeroed<T>(int length) where T : unmanaged
+    {
+        if (!IsLarge<T>(length)) return new T[length];
+        var array = LargeArrays.Rent<T>(length);
+        array.AsSpan().Clear();
         return array;
     }
+
+    static bool IsLarge<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= LargeArrays.MinBytes;
 
     /// <summary>
     /// A new storage of <paramref name="dtype"/>; zero-filled when <paramref name="zeroed"/>,
@@ -35,12 +48,12 @@ internal static class Storages
     /// </summary>
     public static Storage Allocate(DType dtype, int length, bool zeroed = false) => dtype switch
     {
-        DType.Float32 => new CpuStorage<float>(zeroed ? new float[length] : Uninitialized<float>(length)),
-        DType.Float64 => new CpuStorage<double>(zeroed ? new double[length] : Uninitialized<double>(length)),
-        DType.Int64 => new CpuStorage<long>(zeroed ? new long[length] : Uninitialized<long>(length)),
-        DType.Int32 => new CpuStorage<int>(zeroed ? new int[length] : Uninitialized<int>(length)),
-        DType.UInt8 => new CpuStorage<byte>(zeroed ? new byte[length] : Uninitialized<byte>(length)),
-        DType.Bool => new CpuStorage<bool>(zeroed ? new bool[length] : Uninitialized<bool>(length)),
+        DType.Float32 => new CpuStorage<float>(zeroed ? Zeroed<float>(length) : Uninitialized<float>(length)),
+        DType.Float64 => new CpuStorage<double>(zeroed ? Zeroed<double>(length) : Uninitialized<double>(length)),
+        DType.Int64 => new CpuStorage<long>(zeroed ? Zeroed<long>(length) : Uninitialized<long>(length)),
+        DType.Int32 => new CpuStorage<int>(zeroed ? Zeroed<int>(length) : Uninitialized<int>(length)),
+        DType.UInt8 => new CpuStorage<byte>(zeroed ? Zeroed<byte>(length) : Uninitialized<byte>(length)),
+        DType.Bool => new CpuStorage<bool>(zeroed ? Zeroed<bool>(length) : Uninitialized<bool>(length)),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
