@@ -49,9 +49,6 @@ internal static class LargeArrays
     static long pooledBytes, handedOutSinceCollection;
     static int finalizerThread;
 
-    /// <summary>Bytes now waiting in the pool.</summary>
-    public static long PooledBytes { get { lock (Gate) return pooledBytes; } }
-
     /// <summary>An array of exactly <paramref name="length"/> elements, recycled when one is free; its contents are arbitrary.</summary>
     public static T[] Rent<T>(int length) where T : unmanaged
     {
