@@ -81,11 +81,68 @@ internal static class LargeArrays
         }
     }
 
+    /// <summary>Arrays waiting for reuse, by element type and length.</summary>
+    static readonly Dictionary<(Type, int), List<Recycler>> Free = new();
+    static int trimmedAtCollection;
+
+    static LargeArrays() => _ = new TrimAtFullCollections();
+
+    /// <summary>Keeps a recycler whose array came back for reuse, or lets its array go.</summary>
+    static void Return(Recycler recycler)
+    {
+        lock (Gate)
+        {
+            ReleaseUnused();
+            if (pooledBytes + recycler.Bytes > Capacity)
+            {
+                recycler.Release();
+                return;
+            }
+            recycler.ReturnedAtCollection = GC.CollectionCount(2);
+            var key = (recycler.ElementType, recycler.Length);
+            if (!Free.TryGetValue(key, out var free)) Free[key] = free = [];
+            free.Add(recycler);
+            pooledBytes += recycler.Bytes;
+        }
+    }
+
+    /// <summary>
+    /// Releases the arrays that waited in the pool through a whole interval between full
+    /// collections (once per collection; called under the lock).
+    /// </summary>
+    static void ReleaseUnused()
+    {
+        var collection = GC.CollectionCount(2);
+        if (collection == trimmedAtCollection) return;
+        trimmedAtCollection = collection;
+        foreach (var free in Free.Values)
+            free.RemoveAll(r =>
+            {
+                if (r.ReturnedAtCollection >= collection - 1) return false;
+                pooledBytes -= r.Bytes;
+                r.Release();
+                return true;
+            });
+    }
+
+    /// <summary>
+    /// Releases unused arrays at every full collection, also when no array comes back then (a
+    /// program that no longer makes large results): an object that is finalized at each
+    /// collection and re-registers itself; once promoted to the oldest generation, only full
+    /// collections find it unreachable.
+    /// </summary>
+    sealed class TrimAtFullCollections
+    {
+        ~TrimAtFullCollections()
+        {
+            lock (Gate) ReleaseUnused();
+            GC.ReRegisterForFinalize(this);
+        }
+    }
+
     static class Pool<T> where T : unmanaged
     {
         static readonly ConditionalWeakTable<T[], Recycler<T>> Recyclers = new();
-        static readonly Dictionary<int, List<Recycler<T>>> Free = new();
-        static int trimmedAtCollection;
 
         /// <summary>The array last returned with this length (the likeliest to be in cache), or null.</summary>
         public static T[]? TryTake(int length, long bytes)
@@ -93,8 +150,8 @@ internal static class LargeArrays
             Recycler<T> recycler;
             lock (Gate)
             {
-                if (!Free.TryGetValue(length, out var free) || free.Count == 0) return null;
-                recycler = free[^1];
+                if (!Free.TryGetValue((typeof(T), length), out var free) || free.Count == 0) return null;
+                recycler = (Recycler<T>)free[^1];
                 free.RemoveAt(free.Count - 1);
                 pooledBytes -= bytes;
                 handedOutSinceCollection += bytes;
@@ -109,53 +166,29 @@ internal static class LargeArrays
             Recyclers.Add(array, new Recycler<T>(array));
             return array;
         }
+    }
 
-        /// <summary>Called by a recycler's second finalization: keeps it for reuse, or lets its array go.</summary>
-        public static void Return(Recycler<T> recycler)
-        {
-            var collection = GC.CollectionCount(2);
-            lock (Gate)
-            {
-                if (collection != trimmedAtCollection)
-                {
-                    ReleaseUnused(collection);
-                    trimmedAtCollection = collection;
-                }
-                if (pooledBytes + recycler.Bytes > Capacity)
-                {
-                    recycler.Release();
-                    return;
-                }
-                recycler.ReturnedAtCollection = collection;
-                if (!Free.TryGetValue(recycler.Length, out var free)) Free[recycler.Length] = free = [];
-                free.Add(recycler);
-                pooledBytes += recycler.Bytes;
-            }
-        }
+    /// <summary>What the pool needs to know of a recycler, whatever its element type.</summary>
+    abstract class Recycler
+    {
+        public abstract Type ElementType { get; }
+        public abstract int Length { get; }
+        public abstract long Bytes { get; }
+        public int ReturnedAtCollection { get; set; }
 
-        /// <summary>Releases the arrays that waited in the pool through a whole interval between full collections.</summary>
-        static void ReleaseUnused(int collection)
-        {
-            foreach (var free in Free.Values)
-                free.RemoveAll(r =>
-                {
-                    if (r.ReturnedAtCollection >= collection - 1) return false;
-                    pooledBytes -= r.Bytes;
-                    r.Release();
-                    return true;
-                });
-        }
+        /// <summary>Lets the GC have the array.</summary>
+        public abstract void Release();
     }
 
     /// <summary>Brings its array back to the pool when the GC finds the array unreachable (see <see cref="LargeArrays"/>).</summary>
-    sealed class Recycler<T>(T[] array) where T : unmanaged
+    sealed class Recycler<T>(T[] array) : Recycler where T : unmanaged
     {
         T[]? array = array;
         bool foundUnreachableOnce;
 
-        public int Length => array!.Length;
-        public long Bytes => (long)array!.Length * Unsafe.SizeOf<T>();
-        public int ReturnedAtCollection { get; set; }
+        public override Type ElementType => typeof(T);
+        public override int Length => array!.Length;
+        public override long Bytes => (long)array!.Length * Unsafe.SizeOf<T>();
 
         /// <summary>The array, to be used again; watched for unreachability anew.</summary>
         public T[] HandOut()
@@ -165,8 +198,7 @@ internal static class LargeArrays
             return array!;
         }
 
-        /// <summary>Lets the GC have the array.</summary>
-        public void Release() => array = null;
+        public override void Release() => array = null;
 
         ~Recycler()
         {
@@ -178,7 +210,7 @@ internal static class LargeArrays
                 GC.ReRegisterForFinalize(this);
                 return;
             }
-            Pool<T>.Return(this);
+            Return(this);
         }
     }
 }

@@ -89,6 +89,23 @@ public class CpuLargeArraysTests
         Assert.True(zeros.IndexOfAnyExcept(0f) < 0, "a recycled array was handed out as zeros without being cleared");
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static WeakReference AllocateAndDropTracked(int length) => new(Storages.Uninitialized<float>(length), trackResurrection: true);
+
+    [Fact]
+    public void A_pooled_array_that_is_not_reused_is_released_after_a_whole_interval_between_full_collections()
+    {
+        // A long weak reference follows the array through its recycling, until the GC frees it.
+        var array = AllocateAndDropTracked(Large + 505);
+        CollectFully();
+        CollectFully();
+        Assert.True(array.IsAlive, "the dropped array should be waiting in the pool");
+        CollectFully(); // the interval it waits through, unused
+        CollectFully(); // releases it (no other array comes back meanwhile)
+        CollectFully(); // frees it
+        Assert.False(array.IsAlive, "an array left unused in the pool was never released");
+    }
+
     [Fact]
     public void Threads_that_rent_while_others_collect_never_share_an_array()
     {
