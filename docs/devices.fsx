@@ -39,6 +39,15 @@ collection, a request of that size that finds none free first collects garbage, 
 stops asking the driver for memory after its first steps. `Torch.Cuda.MemoryAllocated()`, `MemoryReserved()`, `MemoryStats()` and
 `EmptyCache()` report and release it.
 
+CPU memory is plain .NET arrays, freed by the garbage collector: there is nothing to dispose.
+The packages raise the GC's large-object threshold, so results up to 4 MB are short-lived
+generation-0 objects. The CPU backend recycles larger ones, as PyTorch's allocator reuses freed
+memory: an array that two full collections have found unreachable serves the next result of the
+same length. Nothing that can still reach it (a tensor, a view, a span on any thread) lets it be
+reused. A loop whose large shapes repeat thus runs without a full collection per step. The pool
+keeps at most 1 GiB (an eighth of the GC's memory where that is less) and releases what goes
+unused.
+
 ## The backend contract
 
 `IBackend` is everything the core asks of a device: about thirty kernels over strided views
