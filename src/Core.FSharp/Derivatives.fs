@@ -16,9 +16,10 @@ let sumTo (shape: int[]) (g: Tensor) =
 
 let private zerosLike (t: Tensor) = Create.Zeros(t.Shape, t.DType, t.Device)
 let private scalar (v: float) (like: Tensor) = Prim.Scalar(v, like)
-/// A zero of t's shape that holds one element (a broadcast scalar): the out-of-place scatters of
-/// the vjps below copy it into their result as a fill, instead of zeroing a tensor and copying it.
-let private broadcastZero (t: Tensor) = (scalar 0.0 t).Expand(t.Shape)
+/// A zero of the given shape (t's dtype and device) that holds one element (a broadcast scalar):
+/// the out-of-place scatters of the vjps below copy it into their result as a fill, instead of
+/// zeroing a tensor and copying it.
+let private broadcastZero (shape: int[]) (t: Tensor) = (scalar 0.0 t).Expand(shape)
 let private mask (cond: Tensor) (g: Tensor) = cond.Where(g, scalar 0.0 g)
 let private asFloat (b: Tensor) (like: Tensor) = b.To like.DType
 
@@ -122,7 +123,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         prodGrad a (unreduce dims keepdim out) dim (unreduce dims keepdim g)
     | Extremum _, _ -> let hit = asFloat (a.Eq out) g in g * hit / hit.Sum()
     | ExtremumDim(_, d, keepdim, indices), _ ->
-        (broadcastZero a).ScatterAdd(d, unreduce [| d |] keepdim indices, unreduce [| d |] keepdim g)
+        (broadcastZero a.Shape a).ScatterAdd(d, unreduce [| d |] keepdim indices, unreduce [| d |] keepdim g)
     | Softmax d, _ -> out * (g - (g * out).Sum(d, true))
     | LogSoftmax d, _ -> g - out.Exp() * g.Sum(d, true)
     | MatMul _, 0 -> g.MatMul(x.[1].Transpose(-1, -2))
@@ -133,11 +134,11 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         g.Transpose(-1, -2).MatMul(a).Transpose(-1, -2)
     | MatMul _, _ -> a.Transpose(-1, -2).MatMul g
     | Cat(d, sizes), k -> g.Narrow(d, Array.sum sizes.[.. k - 1], sizes.[k])
-    | Gather d, _ -> (broadcastZero a).ScatterAdd(d, x.[1], g)
+    | Gather d, _ -> (broadcastZero a.Shape a).ScatterAdd(d, x.[1], g)
     | Scatter d, 0 -> g.Scatter(d, x.[1], 0.0)
     | (Scatter d | ScatterAdd d), _ when i = 2 -> g.Gather(d, x.[1])
     | ScatterAdd _, _ -> g
-    | IndexSelect d, _ -> (broadcastZero a).IndexAdd(d, x.[1], g)
+    | IndexSelect d, _ -> (broadcastZero a.Shape a).IndexAdd(d, x.[1], g)
     | IndexAdd d, 2 -> g.IndexSelect(d, x.[1])
     | IndexAdd _, _ -> g
     | Unfold w, _ -> Functional.Fold(g, w, a.shape.[1], a.shape.[2], a.shape.[3])
@@ -153,8 +154,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Conv2dWeightGrad(w, groups), _ -> Functional.Conv2dPrimitive(a, g, null, w, groups)
     | MaxPool2d(_, indices), _ ->                                                              // g added at each maximum
         let n, c = a.shape.[0], a.shape.[1]
-        // (A broadcast zero, as broadcastZero, in the shape of the scatter.)
-        (scalar 0.0 a).Expand(n, c, a.shape.[2] * a.shape.[3]).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
+        (broadcastZero [| n; c; a.shape.[2] * a.shape.[3] |] a).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
     | BceWithLogits, 0 -> g * (a.Sigmoid() - x.[1])
     | BceWithLogits, _ -> -g * a
     // torch.linalg (LinalgOps: mT = transpose of the last two dims, pack/unpack as in Linalg.fs)
