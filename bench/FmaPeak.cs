@@ -1,6 +1,7 @@
 // `fma-peak`: this machine's FMA ceiling, the yardstick for GEMM efficiency (PERF.md): 12
 // independent accumulator chains, enough to cover FMA latency × pipes (4 cycles × 2 on Zen 5),
-// on 1 and 2 threads, for Vector512 and Vector256. Best of 5 runs of ~0.5 s.
+// on 1 and 2 threads, for Vector512 and Vector256. Best of 5 runs of ~0.5 s. `compare` also samples
+// the 2-thread figure beside each workload that counts FLOPs (Beside), since the clock moves.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -25,27 +26,46 @@ static class FmaPeak
     /// GFLOP/s of `threads` threads each running the kernel; best of 5 (peak, not typical).
     static double Best(Func<long, float, float> kernel, int lanes, int threads)
     {
-        long n = 1_000_000;
-        for (; ; n *= 2)   // size the run (and warm the JIT): ~0.1 s, then 5× that
+        var n = Steps(kernel, 0.1) * 5;
+        double best = 0;
+        for (int rep = 0; rep < 5; rep++)
+            best = Math.Max(best, threads * n * Chains * lanes * 2.0 / OnThreads(kernel, n, threads) / 1e9);
+        return best;
+    }
+
+    /// The 2-thread Vector512 ceiling as a `compare` body: one call keeps 2 threads on the FMA
+    /// loop for ~50 ms (so starting the threads costs well under 1 %); Flops counts both. Null
+    /// where Vector512 is not accelerated.
+    public static (Action Body, double Flops)? Beside()
+    {
+        if (!Vector512.IsHardwareAccelerated) return null;
+        var n = Steps(Fma512, 0.05);
+        return (() => OnThreads(Fma512, n, 2), 2.0 * n * Chains * 16 * 2);
+    }
+
+    /// Loop steps that take the kernel about `seconds` on one thread (the first runs also warm the JIT).
+    static long Steps(Func<long, float, float> kernel, double seconds)
+    {
+        for (long n = 1_000_000; ; n *= 2)
         {
             var sw = Stopwatch.StartNew();
             kernel(n, 0.5f);
-            if (sw.Elapsed.TotalSeconds >= 0.1) break;
+            var s = sw.Elapsed.TotalSeconds;
+            if (s >= seconds / 2) return (long)(n * seconds / s);
         }
-        n *= 5;
-        double best = 0;
-        for (int rep = 0; rep < 5; rep++)
-        {
-            using var start = new Barrier(threads + 1);
-            var workers = Enumerable.Range(0, threads)
-                .Select(_ => new Thread(() => { start.SignalAndWait(); kernel(n, 0.5f); })).ToList();
-            workers.ForEach(w => w.Start());
-            start.SignalAndWait();
-            var sw = Stopwatch.StartNew();
-            workers.ForEach(w => w.Join());
-            best = Math.Max(best, threads * n * Chains * lanes * 2.0 / sw.Elapsed.TotalSeconds / 1e9);
-        }
-        return best;
+    }
+
+    /// Seconds from a common start until all `threads` threads have run the kernel n steps.
+    static double OnThreads(Func<long, float, float> kernel, long n, int threads)
+    {
+        using var start = new Barrier(threads + 1);
+        var workers = Enumerable.Range(0, threads)
+            .Select(_ => new Thread(() => { start.SignalAndWait(); kernel(n, 0.5f); })).ToList();
+        workers.ForEach(w => w.Start());
+        start.SignalAndWait();
+        var sw = Stopwatch.StartNew();
+        workers.ForEach(w => w.Join());
+        return sw.Elapsed.TotalSeconds;
     }
 
     // Not inlined, and the result is returned, so the JIT cannot drop the loop.

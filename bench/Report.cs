@@ -5,11 +5,13 @@ using System.Text;
 
 static class Report
 {
-    /// One workload's samples, all taken (Torch null when TorchSharp could not run).
-    public sealed record Row(Workload W, List<Sample> Hybrid, List<Sample>? Torch);
+    /// One workload's samples, all taken (Torch null when TorchSharp could not run; Peak, the
+    /// FMA peak's samples beside them, null for workloads without a FLOP count).
+    public sealed record Row(Workload W, List<Sample> Hybrid, List<Sample>? Torch, List<Sample>? Peak);
 
-    /// torchThreads: libtorch's thread count, 0 when TorchSharp could not run.
-    public static string Markdown(List<Row> rows, int rounds, int torchThreads, double otherCores)
+    /// torchThreads: libtorch's thread count, 0 when TorchSharp could not run; peakFlops: the
+    /// FLOPs of one call of the FMA peak's body (0 when it was not sampled).
+    public static string Markdown(List<Row> rows, int rounds, int torchThreads, double otherCores, double peakFlops)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# Hybrid vs TorchSharp");
@@ -23,10 +25,12 @@ static class Report
         sb.AppendLine(
             $"Median of {rounds} alternating rounds after warm-up, counting only samples during which other processes kept ≤ {Sample.MaxOtherCores} cores busy " +
             "(used / taken; a row with fewer than N clean is marked noisy, and with fewer than 3 uses all its samples). Times per call (smallops: per op). " +
-            "Ratio = Hybrid ÷ TorchSharp: above 1 means Hybrid is slower. Spread = (max − min) ÷ median of the samples used.");
+            "Ratio = Hybrid ÷ TorchSharp: above 1 means Hybrid is slower. Spread = (max − min) ÷ median of the samples used. " +
+            "% of peak = Hybrid's GFLOP/s ÷ the 2-thread Vector512 FMA peak (`fma-peak`'s loop), whose median sample of the same rounds, " +
+            "taken next to Hybrid's, is in the note.");
         sb.AppendLine();
-        sb.AppendLine("| workload | Hybrid | TorchSharp | Hybrid ÷ TorchSharp | samples H / T | spread H / T | note |");
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        sb.AppendLine("| workload | Hybrid | TorchSharp | Hybrid ÷ TorchSharp | % of peak | samples H / T | spread H / T | note |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
             var (hu, hNoisy) = Sample.Pick(r.Hybrid, rounds);
@@ -35,9 +39,17 @@ static class Report
             var unit = r.W.Unit == "op" ? "/op" : "";
             var notes = new List<string>();
             if (r.W.Flops > 0) notes.Add($"GFLOP/s {r.W.Flops / h / 1e9:F1} / {r.W.Flops / t / 1e9:F1}");
+            var ofPeak = "";
+            if (r.Peak is { Count: > 0 } && peakFlops > 0)
+            {
+                var (pu, pNoisy) = Sample.Pick(r.Peak, rounds);
+                var peak = peakFlops / Median(pu);
+                ofPeak = $"{r.W.Flops / h / peak * 100:F0} %";
+                notes.Add($"peak {peak / 1e9:F1}{(pNoisy ? " (noisy)" : "")}");
+            }
             if (hNoisy || tNoisy) notes.Add("**noisy**");
             sb.AppendLine(
-                $"| {r.W.Name} | {Time(h)}{unit} | {(r.Torch is null ? "–" : Time(t) + unit)} | {(r.Torch is null ? "–" : (h / t).ToString("F2"))} | " +
+                $"| {r.W.Name} | {Time(h)}{unit} | {(r.Torch is null ? "–" : Time(t) + unit)} | {(r.Torch is null ? "–" : (h / t).ToString("F2"))} | {ofPeak} | " +
                 $"{hu.Count}/{r.Hybrid.Count} / {(r.Torch is null ? "–" : $"{tu.Count}/{r.Torch.Count}")} | " +
                 $"{Spread(hu)} / {(r.Torch is null ? "–" : Spread(tu))} | {string.Join("; ", notes)} |");
         }
