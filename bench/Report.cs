@@ -44,7 +44,7 @@ static class Report
             {
                 var (pu, pNoisy) = Sample.Pick(r.Peak, rounds);
                 var peak = peakFlops / Median(pu);
-                ofPeak = $"{r.W.Flops / h / peak * 100:F0} %";
+                ofPeak = $"{r.W.Flops / h / peak * 100:F1} %";   // one decimal: 84.6 is not 85
                 notes.Add($"peak {peak / 1e9:F1}{(pNoisy ? " (noisy)" : "")}");
             }
             if (hNoisy || tNoisy) notes.Add("**noisy**");
