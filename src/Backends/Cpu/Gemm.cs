@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -199,6 +200,13 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
     /// <summary>Most elements of packed B that each worker packs for itself in the Rows mode (256 KB of floats).</summary>
     const long MaxPrivateB = 64 << 10;
 
+    /// <summary>
+    /// A low estimate of one thread's speed (flops per second), for how long worker 0 waits for
+    /// a late helper: at most an eighth of the time it would need alone, so a helper that never
+    /// comes costs little and one that comes later than that saves less than the wait.
+    /// </summary>
+    const double AloneFlopsPerSecond = 2e11;
+
     [ThreadStatic] static GemmJob<T>? cached;
 
     public static GemmJob<T> Rent()
@@ -287,6 +295,7 @@ internal sealed unsafe class GemmJob<T> : ParallelJob where T : unmanaged
 
         var flops = 2.0 * m * n * k;
         var workers = CpuParallel.WorkersFor(flops * batches);
+        JoinWait = (long)(flops * batches / AloneFlopsPerSecond / 8 * Stopwatch.Frequency);
         next = 0;
         var forced = Gemm.ForceMode;
         // B read in place (no packing) pays when each of its panels serves few tiles.

@@ -27,13 +27,26 @@ internal abstract class ParallelJob
     protected virtual void BetweenPhases() { }
 
     /// <summary>
+    /// How long (in <see cref="Stopwatch"/> ticks) worker 0 waits at its first barrier for
+    /// helpers that were called but have not joined yet. A helper that had gone to sleep can
+    /// take a millisecond or more to wake on a busy VM, and a team closed without it runs every
+    /// later phase on worker 0 alone: sgemm2048 took twice as long in about one call of 25.
+    /// </summary>
+    protected long JoinWait { get; set; }
+
+    /// <summary>
     /// Waits until every member of the team has reached this point. Worker 0's first call
-    /// closes the team, so a helper that has not joined by then never will.
+    /// closes the team (after waiting up to <see cref="JoinWait"/> for helpers still on their
+    /// way), so a helper that has not joined by then never will.
     /// </summary>
     protected void Barrier(int worker)
     {
         var phase = Volatile.Read(ref generation);
-        if (worker == 0) Close();
+        if (worker == 0)
+        {
+            AwaitLateHelpers();
+            Close();
+        }
         var count = Interlocked.Increment(ref arrived);
         var t = Volatile.Read(ref team);
         // Until worker 0 arrives the team may still grow, but then this is not the last arrival anyway.
@@ -46,6 +59,16 @@ internal abstract class ParallelJob
         }
         var spin = new SpinWait();
         while (Volatile.Read(ref generation) == phase) spin.SpinOnce(sleep1Threshold: -1);
+    }
+
+    /// <summary>While the team is open and short of its capacity, spins until it fills or <see cref="JoinWait"/> has passed.</summary>
+    void AwaitLateHelpers()
+    {
+        if (JoinWait <= 0) return;
+        var until = Stopwatch.GetTimestamp() + JoinWait;
+        var spin = new SpinWait();
+        for (long t; ((t = Volatile.Read(ref team)) & Closed) == 0 && (int)(t & 0xFFFF) < capacity && Stopwatch.GetTimestamp() < until;)
+            spin.SpinOnce(sleep1Threshold: -1);
     }
 
     /// <summary>Starts run <paramref name="run"/> with worker 0 as the only member; <paramref name="closed"/> keeps helpers out.</summary>
