@@ -121,7 +121,8 @@ internal abstract class ParallelJob
 /// caller alone), no allocation per job. Helpers poll for a while after a job so that
 /// back-to-back kernels (a training step) start them in about a microsecond, then block
 /// (a wake-up from there costs tens of microseconds, which the caller doesn't wait for:
-/// it starts at once and closes the team when it needs to know it).
+/// it starts at once and closes the team when it needs to know it, waiting for late helpers
+/// only as long as the job's <see cref="ParallelJob.JoinWait"/>).
 /// </summary>
 internal static class CpuParallel
 {
