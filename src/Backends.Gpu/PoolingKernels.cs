@@ -2,7 +2,7 @@ using ILGPU;
 
 namespace Hybrid.Gpu;
 
-/// <summary>Max pooling, one output element per thread, as the CPU backend computes it.</summary>
+/// <summary>Max and average pooling, one output element per thread, as the CPU backend computes them.</summary>
 internal static class PoolingKernels
 {
     /// <summary>
@@ -39,6 +39,64 @@ internal static class PoolingKernels
             }
             o[i] = best;
             positions[i] = where;
+        }
+    }
+
+    /// <summary>Output i: its window's sum in (ki, kj) order, zero padding counted, divided by kh·kw.</summary>
+    public static void AvgPool<T, N>(Index1D thread, Elements elements, ArrayView<T> x, Strides4 sx, ArrayView<T> o, WindowArgs w)
+        where T : unmanaged where N : struct, INumeric<T>
+    {
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var num = default(N);
+            int l = i % w.L, plane = i / w.L;
+            int oh = l / w.OutW, ow = l - oh * w.OutW;
+            int n = plane / w.C, c = plane - n * w.C;
+            var origin = sx.Offset + n * sx.S0 + c * sx.S1;
+            var sum = num.FromLong(0);
+            for (var ki = 0; ki < w.KernelH; ki++)
+            {
+                var ih = oh * w.StrideH - w.PadH + ki * w.DilationH;
+                if (ih < 0 || ih >= w.H) continue;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var iw = ow * w.StrideW - w.PadW + kj * w.DilationW;
+                    if (iw >= 0 && iw < w.W) sum = num.Add(sum, x[origin + ih * sx.S2 + iw * sx.S3]);
+                }
+            }
+            o[i] = num.Div(sum, num.FromLong(w.K));
+        }
+    }
+
+    /// <summary>
+    /// Image pixel i of average pooling's adjoint: the sum, in (ki, kj) order, of the gradients of
+    /// the windows that hold it (window row oh holds row ih at kernel row ki when
+    /// oh·StrideH = ih + PadH − ki·DilationH), divided by kh·kw. A gather: no atomics.
+    /// </summary>
+    public static void AvgPoolBackward<T, N>(Index1D thread, Elements elements, ArrayView<T> g, Strides4 sg, ArrayView<T> o, WindowArgs w)
+        where T : unmanaged where N : struct, INumeric<T>
+    {
+        for (int i = thread; i < elements.Count; i += elements.Stride)
+        {
+            var num = default(N);
+            int iw = i % w.W, rest = i / w.W;
+            int ih = rest % w.H, plane = rest / w.H;
+            int n = plane / w.C, c = plane - n * w.C;
+            var origin = sg.Offset + n * sg.S0 + c * sg.S1;
+            var sum = num.FromLong(0);
+            for (var ki = 0; ki < w.KernelH; ki++)
+            {
+                var rowStep = ih + w.PadH - ki * w.DilationH;
+                if (rowStep < 0 || rowStep % w.StrideH != 0 || rowStep / w.StrideH >= w.OutH) continue;
+                var oh = rowStep / w.StrideH;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var colStep = iw + w.PadW - kj * w.DilationW;
+                    if (colStep >= 0 && colStep % w.StrideW == 0 && colStep / w.StrideW < w.OutW)
+                        sum = num.Add(sum, g[origin + oh * sg.S2 + colStep / w.StrideW * sg.S3]);
+                }
+            }
+            o[i] = num.Div(sum, num.FromLong(w.K));
         }
     }
 }

@@ -195,6 +195,20 @@ public interface IBackend
     Storage MaxPool2d(Strided x, Window2d window, out Storage indices);
 
     /// <summary>
+    /// Average pooling (torch's avg_pool2d with count_include_pad): each window's sum over x
+    /// (N, C, H, W), zero padding included, divided by kh·kw; the result is (N, C, outH, outW).
+    /// Floating dtypes.
+    /// </summary>
+    Storage AvgPool2d(Strided x, Window2d window);
+
+    /// <summary>
+    /// The adjoint of <see cref="AvgPool2d"/>: g is (N, C, outH, outW); each pixel of the
+    /// (N, C, <paramref name="height"/>, <paramref name="width"/>) result is the sum of g over the
+    /// windows that hold it, in (ki, kj) order, divided by kh·kw.
+    /// </summary>
+    Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width);
+
+    /// <summary>
     /// Optional fused optimizer kernel: one SGD step written into <paramref name="param"/> in
     /// place (PyTorch's update, momentum buffer <paramref name="momentumBuffer"/> or none on the
     /// first step). With momentum, the buffer is updated in place too, as PyTorch does, and

@@ -152,6 +152,8 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
     | Conv2dInputGrad(w, groups, _, _), _ -> Functional.Conv2dWeightGrad(g, a, w, groups)
     | Conv2dWeightGrad(w, groups), 0 -> Functional.Conv2dInputGrad(x.[1], g, w, groups, a.shape.[2], a.shape.[3])
     | Conv2dWeightGrad(w, groups), _ -> Functional.Conv2dPrimitive(a, g, null, w, groups)
+    | AvgPool2d w, _ -> Functional.AvgPool2dBackward(g, w, a.shape.[2], a.shape.[3])           // linear: its adjoint
+    | AvgPool2dBackward(w, _, _), _ -> Functional.AvgPool2dPrimitive(g, w)
     | MaxPool2d(_, indices), _ ->                                                              // g added at each maximum
         let n, c = a.shape.[0], a.shape.[1]
         (broadcastZero [| n; c; a.shape.[2] * a.shape.[3] |] a).ScatterAdd(2, indices.Reshape(n, c, -1), g.Reshape(n, c, -1)).Reshape(a.Shape)
@@ -275,6 +277,8 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
             total [ ifAny d0 (fun d -> Functional.Conv2dInputGrad(d, x.[1], w, groups, h, ww)); ifAny (d 1) (fun d -> Functional.Conv2dInputGrad(a, d, w, groups, h, ww)) ]
         | Conv2dWeightGrad(w, groups) ->
             total [ ifAny d0 (fun d -> Functional.Conv2dWeightGrad(d, x.[1], w, groups)); ifAny (d 1) (fun d -> Functional.Conv2dWeightGrad(a, d, w, groups)) ]
+        | AvgPool2d w -> ifAny d0 (fun d -> Functional.AvgPool2dPrimitive(d, w))
+        | AvgPool2dBackward(w, h, ww) -> ifAny d0 (fun d -> Functional.AvgPool2dBackward(d, w, h, ww))
         | MaxPool2d(_, indices) ->
             ifAny d0 (fun d -> let n, c = a.shape.[0], a.shape.[1] in d.Reshape(n, c, -1).Gather(2, indices.Reshape(n, c, -1)).Reshape(out.Shape))
         | BceWithLogits -> total [ ifAny d0 (fun d -> d * (a.Sigmoid() - x.[1])); ifAny (d 1) (fun d -> -(d * a)) ]

@@ -152,10 +152,22 @@ type Functional =
     /// Mean over (kernel × kernel) windows; zero padding is counted (count_include_pad=True).
     static member AvgPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
         let x, window = Functional.Pool("avg_pool2d", input, kernelSize, stride, padding)
-        let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
-        let oh, ow = window.OutH h, window.OutW w
-        let y = Functional.Unfold(x, window).Reshape(n, c, kernelSize * kernelSize, oh * ow).Mean(2).Reshape(n, c, oh, ow)
+        let h, w = x.shape.[2], x.shape.[3]
+        if window.OutH h <= 0 || window.OutW w <= 0 then
+            Prim.Fail(sprintf "avg_pool2d: the kernel (%dx%d) is larger than the padded input (%dx%d) of shape %s" kernelSize kernelSize (h + 2 * padding) (w + 2 * padding) (Shape.show input.shape))
+        if not (x.DType.IsFloating()) then Prim.Fail(sprintf "avg_pool2d: not implemented for '%s'" (x.DType.TorchName()))
+        let y = Functional.AvgPool2dPrimitive(x, window)
         if input.Dim = 4 then y else Prim.Squeeze(y, 0)
+
+    /// The average-pooling primitive: x (N, C, H, W) → (N, C, oh, ow). Operands are validated by AvgPool2d.
+    static member internal AvgPool2dPrimitive(x: Tensor, window: Window2d) =
+        let shape = [| x.shape.[0]; x.shape.[1]; window.OutH x.shape.[2]; window.OutW x.shape.[3] |]
+        Prim.Result(AvgPool2d window, [| x |], x.backend.AvgPool2d(x.strided, window), shape)
+
+    /// ∂⟨avg_pool2d(x), g⟩/∂x: g (N, C, oh, ow) spread evenly over each window → (N, C, height, width).
+    static member internal AvgPool2dBackward(g: Tensor, window: Window2d, height: int, width: int) =
+        let shape = [| g.shape.[0]; g.shape.[1]; height; width |]
+        Prim.Result(AvgPool2dBackward(window, height, width), [| g |], g.backend.AvgPool2dBackward(g.strided, window, height, width), shape)
 
     /// Zeroes elements with probability p and scales the rest by 1/(1−p) while training.
     static member Dropout(x: Tensor, [<Optional; DefaultParameterValue(0.5)>] p: float, [<Optional; DefaultParameterValue(true)>] training: bool,

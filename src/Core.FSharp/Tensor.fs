@@ -197,6 +197,8 @@ and Op =
     | Conv2dInputGrad of window: Window2d * groups: int * height: int * width: int  // inputs: g, w
     | Conv2dWeightGrad of window: Window2d * groups: int  // inputs: x, g
     | MaxPool2d of window: Window2d * indices: Tensor   // indices: each output's position in its image plane
+    | AvgPool2d of window: Window2d                   // count_include_pad: every window divides by kh·kw
+    | AvgPool2dBackward of window: Window2d * height: int * width: int  // its adjoint, (N, C, height, width)
     // fused losses
     | BceWithLogits                                   // inputs: logits, target (unreduced)
     // special functions (elementwise)
@@ -239,6 +241,8 @@ and Op =
         | Conv2d _ -> "ConvolutionBackward0"
         | Conv2dInputGrad _ | Conv2dWeightGrad _ -> "ConvolutionBackwardBackward0"
         | MaxPool2d _ -> "MaxPool2DWithIndicesBackward0"
+        | AvgPool2d _ -> "AvgPool2DBackward0"
+        | AvgPool2dBackward _ -> "AvgPool2DBackwardBackward0"
         | LeakyRelu _ -> "LeakyReluBackward0"
         | Elu _ -> "EluBackward0"
         | Softplus _ -> "SoftplusBackward0"
@@ -267,7 +271,7 @@ and Op =
     member op.ReadsInput(i: int) =
         match op with
         | Add | Sub | Neg | Cast _ | Clone | Reshape _ | Permute _ | Expand _ | Narrow _ | Pad _
-        | Sum _ | Mean _ | Cat _ | Unfold _ | Fold _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
+        | Sum _ | Mean _ | Cat _ | Unfold _ | Fold _ | AvgPool2d _ | AvgPool2dBackward _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
         | Gather _ | IndexSelect _ | Scatter _ | ScatterAdd _ | IndexAdd _ -> i = 1
         | Erfinv | LinalgInv | LinalgCholesky | LinalgSvd | LinalgEigh -> false
         | LinalgSolve -> i = 0

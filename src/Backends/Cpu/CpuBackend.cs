@@ -181,6 +181,12 @@ public sealed class CpuBackend : IBackend
     public Storage MaxPool2d(Strided x, Window2d window, out Storage indices) => Pooling.MaxPool2d(x, window, out indices);
 
     /// <inheritdoc />
+    public Storage AvgPool2d(Strided x, Window2d window) => Pooling.AvgPool2d(x, window);
+
+    /// <inheritdoc />
+    public Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width) => Pooling.AvgPool2dBackward(g, window, height, width);
+
+    /// <inheritdoc />
     public bool TrySgdStep(Strided param, Strided grad, Strided? momentumBuffer, SgdOptions options, out Storage? newMomentumBuffer) =>
         SgdKernel.TryStep(param, grad, momentumBuffer, options, out newMomentumBuffer);
 

@@ -1,10 +1,13 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Hybrid.Cpu;
 
-/// <summary>Max pooling with the positions of the maxima, one channel plane at a time.</summary>
+/// <summary>Max pooling (with the positions of the maxima) and average pooling, one channel plane at a time.</summary>
 internal static class Pooling
 {
     public static Storage MaxPool2d(Strided x, Window2d window, out Storage indices)
@@ -208,6 +211,116 @@ internal static class Pooling
                 o[at] = best;
                 positions[at] = where;
             }
+        });
+    }
+
+    /// <summary>
+    /// Average pooling: each window's sum, padding counted as zeros, divided by kh·kw. Summed by
+    /// kernel position (ki, kj) over whole output rows, so a window of stride 1 adds contiguous
+    /// runs (vectorized); each output still adds its pixels in (ki, kj) order, as the GPU does.
+    /// </summary>
+    public static Storage AvgPool2d(Strided x, Window2d window)
+    {
+        var g = new Window.Geometry(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
+        var o = Storages.Allocate(x.DType, g.N * g.C * g.L, zeroed: true);
+        switch (x.DType)
+        {
+            case DType.Float32: AvgPool2d<float>(x, g, o); break;
+            case DType.Float64: AvgPool2d<double>(x, g, o); break;
+            default: throw Storages.Unsupported("avg_pool2d", x.DType);
+        }
+        return o;
+    }
+
+    static void AvgPool2d<T>(Strided xv, Window.Geometry g, Storage os) where T : unmanaged, INumber<T>
+    {
+        var w = g.W;
+        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
+        var divisor = T.CreateChecked(g.K);
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
+            var o = Storages.Span<T>(os).Slice(plane * g.L, g.L);
+            int n = plane / g.C, c = plane % g.C, origin = xv.Offset + n * sn + c * sc;
+            for (var ki = 0; ki < w.KernelH; ki++)
+            for (var oh = 0; oh < g.OutH; oh++)
+            {
+                var ih = g.Ih(oh, ki);
+                if ((uint)ih >= (uint)g.H) continue;
+                var row = o.Slice(oh * g.OutW, g.OutW);
+                var input = origin + ih * sh;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var (lo, hi) = g.Columns(kj, out var shift);
+                    if (hi <= lo) continue;   // (lo may lie past the row: no column of this kj is inside)
+                    if (w.StrideW == 1 && sw == 1)
+                        TensorPrimitives.Add(row[lo..hi], x.Slice(input + lo + shift, hi - lo), row[lo..hi]);
+                    else
+                    {
+                        // Strided reads, in bounds by Columns: no per-element checks.
+                        ref var read = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), input + (lo * w.StrideW + shift) * sw);
+                        ref var sum = ref MemoryMarshal.GetReference(row);
+                        nint step = w.StrideW * sw;
+                        for (var ow = lo; ow < hi; ow++, read = ref Unsafe.Add(ref read, step)) Unsafe.Add(ref sum, ow) += read;
+                    }
+                }
+            }
+            TensorPrimitives.Divide(o, divisor, o);
+        });
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="AvgPool2d(Strided, Window2d)"/>: each window's gradient added to
+    /// its pixels, by kernel position (ki, kj) over whole rows, then divided by kh·kw. A pixel
+    /// thus sums the gradients of the windows that hold it in (ki, kj) order, as the GPU's
+    /// gather does, and each plane is one worker's.
+    /// </summary>
+    public static Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width)
+    {
+        var geometry = new Window.Geometry(window, g.Shape[0], g.Shape[1], height, width);
+        var o = Storages.Allocate(g.DType, geometry.N * geometry.C * height * width, zeroed: true);
+        switch (g.DType)
+        {
+            case DType.Float32: AvgPool2dBackward<float>(g, geometry, o); break;
+            case DType.Float64: AvgPool2dBackward<double>(g, geometry, o); break;
+            default: throw Storages.Unsupported("avg_pool2d_backward", g.DType);
+        }
+        return o;
+    }
+
+    static void AvgPool2dBackward<T>(Strided gv, Window.Geometry g, Storage os) where T : unmanaged, INumber<T>
+    {
+        var w = g.W;
+        int sn = gv.Strides[0], sc = gv.Strides[1], sh = gv.Strides[2], sw = gv.Strides[3];
+        var divisor = T.CreateChecked(g.K);
+        var pixels = g.H * g.Wd;
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            ReadOnlySpan<T> grad = Storages.Span<T>(gv.Storage);
+            var o = Storages.Span<T>(os).Slice(plane * pixels, pixels);
+            int n = plane / g.C, c = plane % g.C, origin = gv.Offset + n * sn + c * sc;
+            for (var ki = 0; ki < w.KernelH; ki++)
+            for (var oh = 0; oh < g.OutH; oh++)
+            {
+                var ih = g.Ih(oh, ki);
+                if ((uint)ih >= (uint)g.H) continue;
+                var row = o.Slice(ih * g.Wd, g.Wd);
+                var source = origin + oh * sh;
+                for (var kj = 0; kj < w.KernelW; kj++)
+                {
+                    var (lo, hi) = g.Columns(kj, out var shift);
+                    if (hi <= lo) continue;   // (lo may lie past the row: no column of this kj is inside)
+                    if (w.StrideW == 1 && sw == 1)
+                        TensorPrimitives.Add(row.Slice(lo + shift, hi - lo), grad.Slice(source + lo, hi - lo), row.Slice(lo + shift, hi - lo));
+                    else
+                    {
+                        ref var write = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), lo * w.StrideW + shift);
+                        ref var read = ref MemoryMarshal.GetReference(grad);
+                        for (var ow = lo; ow < hi; ow++, write = ref Unsafe.Add(ref write, w.StrideW)) write += Unsafe.Add(ref read, source + ow * sw);
+                    }
+                }
+            }
+            TensorPrimitives.Divide(o, divisor, o);
         });
     }
 }

@@ -84,4 +84,55 @@ public class CpuPoolingTests
         Assert.Equal(intValues.Select(v => (long)v), longs);
         Assert.Equal(intPositions, Data<long>(indicesLong));
     }
+
+    /// <summary>
+    /// Average pooling against its definition (every window's sum, padding counted as zeros, over
+    /// kh·kw), and its adjoint against the identity ⟨avg_pool(x), g⟩ = ⟨x, avg_pool_backward(g)⟩,
+    /// both on a permuted view: two results computed independently of the kernels.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Average_pooling_matches_its_definition_and_its_adjoint_the_inner_product_identity(Window2d win, int h, int w)
+    {
+        const int n = 2, c = 3;
+        int oh = win.OutH(h), ow = win.OutW(w);
+        var x = Permuted(new System.Random(h * w), [n, c, h, w], [2, 0, 3, 1], 5, out var logical);
+        var expected = new double[n * c * oh * ow];
+        for (var plane = 0; plane < n * c; plane++)
+        for (var i = 0; i < oh; i++)
+        for (var j = 0; j < ow; j++)
+        {
+            var sum = 0.0;
+            for (var ki = 0; ki < win.KernelH; ki++)
+            for (var kj = 0; kj < win.KernelW; kj++)
+            {
+                int ih = i * win.StrideH - win.PadH + ki * win.DilationH, iw = j * win.StrideW - win.PadW + kj * win.DilationW;
+                if (ih >= 0 && ih < h && iw >= 0 && iw < w) sum += logical[(plane * h + ih) * w + iw];
+            }
+            expected[(plane * oh + i) * ow + j] = sum / (win.KernelH * win.KernelW);
+        }
+        var pooled = Data<double>(CpuKernels.AvgPool2d(x, win));
+        AllClose(expected, pooled, 1e-14);
+
+        var g = Permuted(new System.Random(h + w), [n, c, oh, ow], [3, 1, 0, 2], 2, out var gLogical);
+        var spread = Data<double>(CpuKernels.AvgPool2dBackward(g, win, h, w));
+        Assert.Equal(n * c * h * w, spread.Length);
+        var left = expected.Zip(gLogical, (a, b) => a * b).Sum();
+        var right = logical.Zip(spread, (a, b) => a * b).Sum();
+        Assert.True(Math.Abs(left - right) <= 1e-9 * (1 + Math.Abs(left)), $"<avg_pool(x), g> = {left:R} but <x, avg_pool_backward(g)> = {right:R}");
+
+        // Contiguous rows take the vectorized runs (for windows of stride 1), in both directions.
+        var floats = Data<float>(CpuKernels.AvgPool2d(View(logical.Select(v => (float)v).ToArray(), n, c, h, w), win));
+        AllClose(expected, floats.Select(v => (double)v).ToArray(), 1e-5);
+        var spreadContiguous = Data<double>(CpuKernels.AvgPool2dBackward(View(gLogical, n, c, oh, ow), win, h, w));
+        AllClose(spread, spreadContiguous, 0);
+    }
+
+    [Fact]
+    public void Average_pooling_of_integers_is_refused_with_the_op_name()
+    {
+        var x = View(new long[16], 1, 1, 4, 4);
+        var e = Assert.Throws<NotSupportedException>(() => CpuKernels.AvgPool2d(x, new Window2d(2, 2, 2, 2, 0, 0, 1, 1)));
+        Assert.Contains("avg_pool2d", e.Message);
+    }
 }

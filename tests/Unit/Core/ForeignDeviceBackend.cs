@@ -74,6 +74,8 @@ internal sealed class ForeignDeviceBackend : IBackend
     public Storage Conv2d(Strided x, Strided w, Strided? bias, Window2d window, int groups) => W(Cpu.Conv2d(U(x), U(w), bias is { } b ? U(b) : null, window, groups));
     public Storage Conv2dInputGrad(Strided g, Strided w, Window2d window, int groups, int height, int width) => W(Cpu.Conv2dInputGrad(U(g), U(w), window, groups, height, width));
     public Storage Conv2dWeightGrad(Strided x, Strided g, Window2d window, int groups) => W(Cpu.Conv2dWeightGrad(U(x), U(g), window, groups));
+    public Storage AvgPool2d(Strided x, Window2d window) => W(Cpu.AvgPool2d(U(x), window));
+    public Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width) => W(Cpu.AvgPool2dBackward(U(g), window, height, width));
     public Storage MaxPool2d(Strided x, Window2d window, out Storage indices)
     {
         var values = Cpu.MaxPool2d(U(x), window, out var cpuIndices);

@@ -102,6 +102,25 @@ public class GpuWindowTests
     }
 
     [Fact]
+    public void Average_pooling_and_its_adjoint_agree_exactly_on_random_windows_and_views()
+    {
+        var rng = new System.Random(25);
+        for (var c = 0; c < Cases; c++)
+        {
+            var (w, h, width) = RandomGeometry(rng);
+            if (w.OutH(h) <= 0 || w.OutW(width) <= 0) continue;
+            var dtype = c % 2 == 0 ? DType.Float32 : DType.Float64;
+            var n = rng.Next(1, 3);
+            var channels = rng.Next(1, 4);
+            var what = $"avg_pool2d {dtype} case {c}: {Describe(w, h, width)}";
+            var x = RandomView(rng, dtype, [n, channels, h, width]);
+            AssertAgree(CpuKernels.AvgPool2d(x, w), GpuKernels.AvgPool2d(ToGpu(x), w), 0, what);
+            var g = RandomView(rng, dtype, [n, channels, w.OutH(h), w.OutW(width)]);
+            AssertAgree(CpuKernels.AvgPool2dBackward(g, w, h, width), GpuKernels.AvgPool2dBackward(ToGpu(g), w, h, width), 0, what + " (backward)");
+        }
+    }
+
+    [Fact]
     public void Fold_of_bool_columns_is_refused()
     {
         var cols = Strided.Contiguous(GpuKernels.FromArray(new bool[4]), [1, 1, 4]);
