@@ -54,11 +54,16 @@ public readonly record struct Window2d(
     int PadH, int PadW,
     int DilationH, int DilationW)
 {
-    /// <summary>Output height for an input of height <paramref name="h"/>.</summary>
-    public int OutH(int h) => (h + 2 * PadH - DilationH * (KernelH - 1) - 1) / StrideH + 1;
+    /// <summary>Output height for an input of height <paramref name="h"/>; 0 when the kernel is larger than the padded input.</summary>
+    public int OutH(int h) => Positions(h + 2 * PadH - DilationH * (KernelH - 1), StrideH);
 
-    /// <summary>Output width for an input of width <paramref name="w"/>.</summary>
-    public int OutW(int w) => (w + 2 * PadW - DilationW * (KernelW - 1) - 1) / StrideW + 1;
+    /// <summary>Output width for an input of width <paramref name="w"/>; 0 when the kernel is larger than the padded input.</summary>
+    public int OutW(int w) => Positions(w + 2 * PadW - DilationW * (KernelW - 1), StrideW);
+
+    // ⌊(room − 1) / stride⌋ + 1 window positions fit in `room` (padded size less the kernel's
+    // span, plus one). Integer division truncates toward zero, so a kernel just larger than the
+    // input (room ≤ 0 with |room − 1| < stride) would otherwise count one position.
+    static int Positions(int room, int stride) => room <= 0 ? 0 : (room - 1) / stride + 1;
 }
 
 /// <summary>

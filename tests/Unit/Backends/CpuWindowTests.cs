@@ -18,6 +18,29 @@ public class CpuWindowTests
 
     const int N = 2, C = 3, H = 7, W = 6;
 
+    /// <summary>
+    /// Window positions by counting: every start 0, s, 2s, … whose span d·(k−1) + 1 fits inside
+    /// the padded size. A kernel larger than the padded input has none, whatever the stride.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 3, 0, 1)]
+    [InlineData(3, 3, 0, 3)]
+    [InlineData(3, 1, 0, 1)]
+    [InlineData(2, 2, 1, 2)]
+    [InlineData(5, 2, 1, 3)]
+    [InlineData(4, 3, 0, 2)]
+    public void The_output_size_counts_the_window_positions_inside_the_padded_input(int kernel, int stride, int pad, int dilation)
+    {
+        var w = new Window2d(kernel, kernel, stride, stride, pad, pad, dilation, dilation);
+        for (var size = 0; size <= 12; size++)
+        {
+            var positions = 0;
+            for (var start = 0; start + dilation * (kernel - 1) + 1 <= size + 2 * pad; start += stride) positions++;
+            Assert.Equal(positions, w.OutH(size));
+            Assert.Equal(positions, w.OutW(size));
+        }
+    }
+
     /// <summary>Unfold by its formula: column entry (n, (c·kh + ki)·kw + kj, oh·outW + ow).</summary>
     static double[] NaiveUnfold(double[] x, Window2d w)
     {

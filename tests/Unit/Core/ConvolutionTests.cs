@@ -163,4 +163,22 @@ public class ConvolutionTests
         Expect.Close(Functional.AvgPool2d(Torch.Ones(1, 1, 2, 2), 2, stride: 2, padding: 1), new[] { 1, 1, 2, 2 },
                      new double[] { 0.25, 0.25, 0.25, 0.25 });
     }
+
+    [Fact]
+    public void AvgPool2d_gradient_spreads_each_window_gradient_evenly_over_its_pixels()
+    {
+        // 3×3 of ones, kernel 2, stride 1: the centre is in all four windows, edges in two, corners in one.
+        var x = Torch.Ones(new[] { 1, 1, 3, 3 }, DType.Float32, requiresGrad: true);
+        Functional.AvgPool2d(x, 2, stride: 1).Sum().Backward();
+        Expect.Close(x.Grad, new[] { 1, 1, 3, 3 }, new double[] { 0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25 });
+    }
+
+    [Fact]
+    public void AvgPool2d_refuses_integers_and_windows_larger_than_the_padded_input()
+    {
+        var ints = Assert.Throws<ArgumentException>(() => Functional.AvgPool2d(Torch.Zeros(new[] { 1, 1, 4, 4 }, DType.Int64), 2));
+        Assert.Contains("avg_pool2d: not implemented for 'int64'", ints.Message);
+        var large = Assert.Throws<ArgumentException>(() => Functional.AvgPool2d(Torch.Ones(1, 1, 2, 2), 3));
+        Assert.Contains("avg_pool2d: the kernel (3x3) is larger than the padded input (2x2)", large.Message);
+    }
 }
