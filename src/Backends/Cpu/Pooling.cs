@@ -225,6 +225,7 @@ internal static class Pooling
         var o = Storages.Allocate(x.DType, g.N * g.C * g.L, zeroed: true);
         switch (x.DType)
         {
+            case DType.Float32 when Avx512F.IsSupported && IsPairs(window, g, x.Strides[3]): AvgPairsFloat32(x, g, o); break;
             case DType.Float32: AvgPool2d<float>(x, g, o); break;
             case DType.Float64: AvgPool2d<double>(x, g, o); break;
             default: throw Storages.Unsupported("avg_pool2d", x.DType);
@@ -281,6 +282,7 @@ internal static class Pooling
         var o = Storages.Allocate(g.DType, geometry.N * geometry.C * height * width, zeroed: true);
         switch (g.DType)
         {
+            case DType.Float32 when Avx512F.IsSupported && IsPairs(window, geometry, g.Strides[3]): AvgPairsBackwardFloat32(g, geometry, o); break;
             case DType.Float32: AvgPool2dBackward<float>(g, geometry, o); break;
             case DType.Float64: AvgPool2dBackward<double>(g, geometry, o); break;
             default: throw Storages.Unsupported("avg_pool2d_backward", g.DType);
@@ -321,6 +323,83 @@ internal static class Pooling
                 }
             }
             TensorPrimitives.Divide(o, divisor, o);
+        });
+    }
+
+    /// <summary>
+    /// 2×2 average pooling of stride 2 over contiguous rows, 16 outputs at a time: each row's 32
+    /// pixels split into even and odd columns, the window's four pixels in (ki, kj) order, added
+    /// from zero in that order and divided by 4, as the general loop does (bit for bit).
+    /// </summary>
+    static unsafe void AvgPairsFloat32(Strided xv, Window.Geometry g, Storage os)
+    {
+        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512<int>.One;
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            int n = plane / g.C, c = plane % g.C;
+            fixed (float* x = Storages.Span<float>(xv.Storage), o = Storages.Span<float>(os))
+            {
+                var image = x + xv.Offset + n * sn + c * sc;
+                var output = o + plane * g.L;
+                for (var oh = 0; oh < g.OutH; oh++, output += g.OutW)
+                {
+                    float* row0 = image + 2 * oh * sh, row1 = row0 + sh;
+                    var ow = 0;
+                    for (; ow + 16 <= g.OutW; ow += 16)   // pixels [2·ow, 2·ow + 32) lie inside the row
+                    {
+                        Vector512<float> a0 = Vector512.Load(row0 + 2 * ow), a1 = Vector512.Load(row0 + 2 * ow + 16);
+                        Vector512<float> b0 = Vector512.Load(row1 + 2 * ow), b1 = Vector512.Load(row1 + 2 * ow + 16);
+                        var sum = Vector512<float>.Zero + Avx512F.PermuteVar16x32x2(a0, even, a1);
+                        sum += Avx512F.PermuteVar16x32x2(a0, odd, a1);
+                        sum += Avx512F.PermuteVar16x32x2(b0, even, b1);
+                        sum += Avx512F.PermuteVar16x32x2(b0, odd, b1);
+                        (sum / Vector512.Create(4f)).Store(output + ow);
+                    }
+                    for (; ow < g.OutW; ow++)
+                        output[ow] = (0f + row0[2 * ow] + row0[2 * ow + 1] + row1[2 * ow] + row1[2 * ow + 1]) / 4f;
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="AvgPairsFloat32"/>: the windows do not overlap, so each covered
+    /// pixel is its window's gradient (added to zero) over 4, written 16 gradients at a time as
+    /// pairs into both rows; a last odd row or column stays zero.
+    /// </summary>
+    static unsafe void AvgPairsBackwardFloat32(Strided gv, Window.Geometry g, Storage os)
+    {
+        int sn = gv.Strides[0], sc = gv.Strides[1], sh = gv.Strides[2];
+        var low = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+        var high = low + Vector512.Create(8);
+        var pixels = g.H * g.Wd;
+        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
+        {
+            int n = plane / g.C, c = plane % g.C;
+            fixed (float* grad = Storages.Span<float>(gv.Storage), o = Storages.Span<float>(os))
+            {
+                var source = grad + gv.Offset + n * sn + c * sc;
+                var image = o + plane * pixels;
+                for (var oh = 0; oh < g.OutH; oh++, source += sh)
+                {
+                    float* row0 = image + 2 * oh * g.Wd, row1 = row0 + g.Wd;
+                    var ow = 0;
+                    for (; ow + 16 <= g.OutW; ow += 16)
+                    {
+                        var quarter = (Vector512<float>.Zero + Vector512.Load(source + ow)) / Vector512.Create(4f);
+                        var first = Avx512F.PermuteVar16x32(quarter, low);
+                        var second = Avx512F.PermuteVar16x32(quarter, high);
+                        first.Store(row0 + 2 * ow);
+                        second.Store(row0 + 2 * ow + 16);
+                        first.Store(row1 + 2 * ow);
+                        second.Store(row1 + 2 * ow + 16);
+                    }
+                    for (; ow < g.OutW; ow++)
+                        row0[2 * ow] = row0[2 * ow + 1] = row1[2 * ow] = row1[2 * ow + 1] = (0f + source[ow]) / 4f;
+                }
+            }
         });
     }
 }

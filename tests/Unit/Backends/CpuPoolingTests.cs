@@ -128,6 +128,45 @@ public class CpuPoolingTests
         AllClose(spread, spreadContiguous, 0);
     }
 
+    /// <summary>
+    /// The 2×2, stride-2 float32 kernels (16 outputs at a time, then a scalar tail) against the
+    /// definition in float32 with its order of additions: ((((0 + x00) + x01) + x10) + x11) / 4
+    /// forward, (0 + g) / 4 on each covered pixel backward. An odd height and width leave a last
+    /// row and column that no window covers.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 37)]
+    [InlineData(6, 64)]
+    [InlineData(9, 70)]
+    public void Two_by_two_average_pooling_of_stride_2_is_exact_in_float32(int h, int w)
+    {
+        const int n = 2, c = 3;
+        int oh = h / 2, ow = w / 2;
+        var win = new Window2d(2, 2, 2, 2, 0, 0, 1, 1);
+        var rng = new System.Random(h * w);
+        var x = Enumerable.Range(0, n * c * h * w).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        x[5] = -0f;
+        var expected = new float[n * c * oh * ow];
+        for (var plane = 0; plane < n * c; plane++)
+        for (var i = 0; i < oh; i++)
+        for (var j = 0; j < ow; j++)
+        {
+            int at = (plane * h + 2 * i) * w + 2 * j;
+            expected[(plane * oh + i) * ow + j] = (0f + x[at] + x[at + 1] + x[at + w] + x[at + w + 1]) / 4f;
+        }
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), Data<float>(CpuKernels.AvgPool2d(View(x, n, c, h, w), win)).Select(BitConverter.SingleToInt32Bits));
+
+        var g = Enumerable.Range(0, n * c * oh * ow).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        var spread = new float[n * c * h * w];
+        for (var plane = 0; plane < n * c; plane++)
+        for (var i = 0; i < oh; i++)
+        for (var j = 0; j < ow; j++)
+        for (var ki = 0; ki < 2; ki++)
+        for (var kj = 0; kj < 2; kj++)
+            spread[(plane * h + 2 * i + ki) * w + 2 * j + kj] = (0f + g[(plane * oh + i) * ow + j]) / 4f;
+        Assert.Equal(spread.Select(BitConverter.SingleToInt32Bits), Data<float>(CpuKernels.AvgPool2dBackward(View(g, n, c, oh, ow), win, h, w)).Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Average_pooling_of_integers_is_refused_with_the_op_name()
     {
