@@ -10,6 +10,9 @@ namespace Hybrid.Cpu;
 /// <summary>Max pooling (with the positions of the maxima) and average pooling, one channel plane at a time.</summary>
 internal static class Pooling
 {
+    /// <summary>Lane indices that split two vectors of a row's pixels into its even and odd columns (for 2×2 windows of stride 2).</summary>
+    static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), OddLanes = EvenLanes + Vector512<int>.One;
+
     public static Storage MaxPool2d(Strided x, Window2d window, out Storage indices)
     {
         var g = new Window.Geometry(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
@@ -47,8 +50,6 @@ internal static class Pooling
     static unsafe void PairsFloat32(Strided xv, Window.Geometry g, Storage os, long[] positions)
     {
         int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odd = even + Vector512<int>.One;
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
             int n = plane / g.C, c = plane % g.C;
@@ -67,12 +68,12 @@ internal static class Pooling
                         var high = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * count - 16)).AsSingle();
                         Vector512<float> a0 = Avx512F.MaskLoad(row0 + 2 * ow, low, default), a1 = Avx512F.MaskLoad(row0 + 2 * ow + 16, high, default);
                         Vector512<float> b0 = Avx512F.MaskLoad(row1 + 2 * ow, low, default), b1 = Avx512F.MaskLoad(row1 + 2 * ow + 16, high, default);
-                        var place = Vector512.Create(2 * oh * g.Wd + 2 * ow) + even;
-                        var top = Avx512F.PermuteVar16x32x2(a0, even, a1);
+                        var place = Vector512.Create(2 * oh * g.Wd + 2 * ow) + EvenLanes;
+                        var top = Avx512F.PermuteVar16x32x2(a0, EvenLanes, a1);
                         var position = place;
-                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(a0, odd, a1), place + Vector512<int>.One);
-                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, even, b1), place + Vector512.Create(g.Wd));
-                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, odd, b1), place + Vector512.Create(g.Wd + 1));
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(a0, OddLanes, a1), place + Vector512<int>.One);
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, EvenLanes, b1), place + Vector512.Create(g.Wd));
+                        Keep(ref top, ref position, Avx512F.PermuteVar16x32x2(b0, OddLanes, b1), place + Vector512.Create(g.Wd + 1));
                         Store(top, position, o, p, plane * g.L + oh * g.OutW + ow, count);
                     }
                 }
@@ -215,110 +216,80 @@ internal static class Pooling
     }
 
     /// <summary>
-    /// Average pooling: each window's sum, padding counted as zeros, divided by kh·kw. Summed by
-    /// kernel position (ki, kj) over whole output rows, so a window of stride 1 adds contiguous
-    /// runs (vectorized); each output still adds its pixels in (ki, kj) order, as the GPU does.
+    /// Average pooling: each window's sum, padding counted as zeros, divided by kh·kw (see
+    /// <see cref="WindowSums{T}"/>); 2×2 windows of stride 2 over contiguous float32 rows take
+    /// <see cref="AvgPairsFloat32"/>.
     /// </summary>
-    public static Storage AvgPool2d(Strided x, Window2d window)
+    public static Storage AvgPool2d(Strided x, Window2d window) =>
+        Average(x, new Window.Geometry(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]), adjoint: false);
+
+    /// <summary>The adjoint of <see cref="AvgPool2d(Strided, Window2d)"/>: each window's gradient spread evenly over its pixels.</summary>
+    public static Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width) =>
+        Average(g, new Window.Geometry(window, g.Shape[0], g.Shape[1], height, width), adjoint: true);
+
+    static Storage Average(Strided src, Window.Geometry g, bool adjoint)
     {
-        var g = new Window.Geometry(window, x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]);
-        var o = Storages.Allocate(x.DType, g.N * g.C * g.L, zeroed: true);
-        switch (x.DType)
+        var o = Storages.Allocate(src.DType, g.N * g.C * (adjoint ? g.H * g.Wd : g.L), zeroed: true);
+        switch (src.DType)
         {
-            case DType.Float32 when Avx512F.IsSupported && IsPairs(window, g, x.Strides[3]): AvgPairsFloat32(x, g, o); break;
-            case DType.Float32: AvgPool2d<float>(x, g, o); break;
-            case DType.Float64: AvgPool2d<double>(x, g, o); break;
-            default: throw Storages.Unsupported("avg_pool2d", x.DType);
+            case DType.Float32 when Avx512F.IsSupported && IsPairs(g.W, g, src.Strides[3]):
+                if (adjoint) AvgPairsBackwardFloat32(src, g, o);
+                else AvgPairsFloat32(src, g, o);
+                break;
+            case DType.Float32: WindowSums<float>(src, g, o, adjoint); break;
+            case DType.Float64: WindowSums<double>(src, g, o, adjoint); break;
+            default: throw Storages.Unsupported(adjoint ? "avg_pool2d_backward" : "avg_pool2d", src.DType);
         }
         return o;
-    }
-
-    static void AvgPool2d<T>(Strided xv, Window.Geometry g, Storage os) where T : unmanaged, INumber<T>
-    {
-        var w = g.W;
-        int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2], sw = xv.Strides[3];
-        var divisor = T.CreateChecked(g.K);
-        ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
-        {
-            ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
-            var o = Storages.Span<T>(os).Slice(plane * g.L, g.L);
-            int n = plane / g.C, c = plane % g.C, origin = xv.Offset + n * sn + c * sc;
-            for (var ki = 0; ki < w.KernelH; ki++)
-            for (var oh = 0; oh < g.OutH; oh++)
-            {
-                var ih = g.Ih(oh, ki);
-                if ((uint)ih >= (uint)g.H) continue;
-                var row = o.Slice(oh * g.OutW, g.OutW);
-                var input = origin + ih * sh;
-                for (var kj = 0; kj < w.KernelW; kj++)
-                {
-                    var (lo, hi) = g.Columns(kj, out var shift);
-                    if (hi <= lo) continue;   // (lo may lie past the row: no column of this kj is inside)
-                    if (w.StrideW == 1 && sw == 1)
-                        TensorPrimitives.Add(row[lo..hi], x.Slice(input + lo + shift, hi - lo), row[lo..hi]);
-                    else
-                    {
-                        // Strided reads, in bounds by Columns: no per-element checks.
-                        ref var read = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), input + (lo * w.StrideW + shift) * sw);
-                        ref var sum = ref MemoryMarshal.GetReference(row);
-                        nint step = w.StrideW * sw;
-                        for (var ow = lo; ow < hi; ow++, read = ref Unsafe.Add(ref read, step)) Unsafe.Add(ref sum, ow) += read;
-                    }
-                }
-            }
-            TensorPrimitives.Divide(o, divisor, o);
-        });
     }
 
     /// <summary>
-    /// The adjoint of <see cref="AvgPool2d(Strided, Window2d)"/>: each window's gradient added to
-    /// its pixels, by kernel position (ki, kj) over whole rows, then divided by kh·kw. A pixel
-    /// thus sums the gradients of the windows that hold it in (ki, kj) order, as the GPU's
-    /// gather does, and each plane is one worker's.
+    /// Average pooling (<paramref name="src"/> the image) or its adjoint (<paramref name="src"/>
+    /// the gradient, <paramref name="adjoint"/>) into the zeroed <paramref name="os"/>, one plane
+    /// per worker: for each kernel position (ki, kj), every window row adds the image row it
+    /// covers into the output row (or the gradient row into the image row), as one run; then
+    /// everything is divided by kh·kw. A run of stride 1 over contiguous rows is a vector add.
+    /// Each output (or pixel) thus sums its terms in (ki, kj) order, as the GPU kernels do.
     /// </summary>
-    public static Storage AvgPool2dBackward(Strided g, Window2d window, int height, int width)
-    {
-        var geometry = new Window.Geometry(window, g.Shape[0], g.Shape[1], height, width);
-        var o = Storages.Allocate(g.DType, geometry.N * geometry.C * height * width, zeroed: true);
-        switch (g.DType)
-        {
-            case DType.Float32 when Avx512F.IsSupported && IsPairs(window, geometry, g.Strides[3]): AvgPairsBackwardFloat32(g, geometry, o); break;
-            case DType.Float32: AvgPool2dBackward<float>(g, geometry, o); break;
-            case DType.Float64: AvgPool2dBackward<double>(g, geometry, o); break;
-            default: throw Storages.Unsupported("avg_pool2d_backward", g.DType);
-        }
-        return o;
-    }
-
-    static void AvgPool2dBackward<T>(Strided gv, Window.Geometry g, Storage os) where T : unmanaged, INumber<T>
+    static void WindowSums<T>(Strided src, Window.Geometry g, Storage os, bool adjoint) where T : unmanaged, INumber<T>
     {
         var w = g.W;
-        int sn = gv.Strides[0], sc = gv.Strides[1], sh = gv.Strides[2], sw = gv.Strides[3];
+        int sn = src.Strides[0], sc = src.Strides[1], sh = src.Strides[2], sw = src.Strides[3];
         var divisor = T.CreateChecked(g.K);
-        var pixels = g.H * g.Wd;
+        int planeSize = adjoint ? g.H * g.Wd : g.L, rowSize = adjoint ? g.Wd : g.OutW;
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
-            ReadOnlySpan<T> grad = Storages.Span<T>(gv.Storage);
-            var o = Storages.Span<T>(os).Slice(plane * pixels, pixels);
-            int n = plane / g.C, c = plane % g.C, origin = gv.Offset + n * sn + c * sc;
+            ReadOnlySpan<T> from = Storages.Span<T>(src.Storage);
+            var o = Storages.Span<T>(os).Slice(plane * planeSize, planeSize);
+            int n = plane / g.C, c = plane % g.C, origin = src.Offset + n * sn + c * sc;
             for (var ki = 0; ki < w.KernelH; ki++)
             for (var oh = 0; oh < g.OutH; oh++)
             {
                 var ih = g.Ih(oh, ki);
                 if ((uint)ih >= (uint)g.H) continue;
-                var row = o.Slice(ih * g.Wd, g.Wd);
-                var source = origin + oh * sh;
+                var row = o.Slice((adjoint ? ih : oh) * rowSize, rowSize);
+                var read = origin + (adjoint ? oh : ih) * sh;
                 for (var kj = 0; kj < w.KernelW; kj++)
                 {
+                    // Window columns [lo, hi) hold image column ow·strideW + shift.
                     var (lo, hi) = g.Columns(kj, out var shift);
                     if (hi <= lo) continue;   // (lo may lie past the row: no column of this kj is inside)
                     if (w.StrideW == 1 && sw == 1)
-                        TensorPrimitives.Add(row.Slice(lo + shift, hi - lo), grad.Slice(source + lo, hi - lo), row.Slice(lo + shift, hi - lo));
+                    {
+                        var into = row.Slice(adjoint ? lo + shift : lo, hi - lo);
+                        TensorPrimitives.Add(into, from.Slice(adjoint ? read + lo : read + lo + shift, hi - lo), into);
+                    }
                     else
                     {
-                        ref var write = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), lo * w.StrideW + shift);
-                        ref var read = ref MemoryMarshal.GetReference(grad);
-                        for (var ow = lo; ow < hi; ow++, write = ref Unsafe.Add(ref write, w.StrideW)) write += Unsafe.Add(ref read, source + ow * sw);
+                        // In bounds by Columns: no per-element checks.
+                        ref var first = ref MemoryMarshal.GetReference(from);
+                        ref var target = ref MemoryMarshal.GetReference(row);
+                        for (var ow = lo; ow < hi; ow++)
+                        {
+                            var image = ow * w.StrideW + shift;
+                            if (adjoint) Unsafe.Add(ref target, image) += Unsafe.Add(ref first, read + ow * sw);
+                            else Unsafe.Add(ref target, ow) += Unsafe.Add(ref first, read + image * sw);
+                        }
                     }
                 }
             }
@@ -334,8 +305,6 @@ internal static class Pooling
     static unsafe void AvgPairsFloat32(Strided xv, Window.Geometry g, Storage os)
     {
         int sn = xv.Strides[0], sc = xv.Strides[1], sh = xv.Strides[2];
-        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odd = even + Vector512<int>.One;
         ForJob.Run(g.N * g.C, (double)g.N * g.C * g.L * g.K, plane =>
         {
             int n = plane / g.C, c = plane % g.C;
@@ -351,10 +320,10 @@ internal static class Pooling
                     {
                         Vector512<float> a0 = Vector512.Load(row0 + 2 * ow), a1 = Vector512.Load(row0 + 2 * ow + 16);
                         Vector512<float> b0 = Vector512.Load(row1 + 2 * ow), b1 = Vector512.Load(row1 + 2 * ow + 16);
-                        var sum = Vector512<float>.Zero + Avx512F.PermuteVar16x32x2(a0, even, a1);
-                        sum += Avx512F.PermuteVar16x32x2(a0, odd, a1);
-                        sum += Avx512F.PermuteVar16x32x2(b0, even, b1);
-                        sum += Avx512F.PermuteVar16x32x2(b0, odd, b1);
+                        var sum = Vector512<float>.Zero + Avx512F.PermuteVar16x32x2(a0, EvenLanes, a1);
+                        sum += Avx512F.PermuteVar16x32x2(a0, OddLanes, a1);
+                        sum += Avx512F.PermuteVar16x32x2(b0, EvenLanes, b1);
+                        sum += Avx512F.PermuteVar16x32x2(b0, OddLanes, b1);
                         (sum / Vector512.Create(4f)).Store(output + ow);
                     }
                     for (; ow < g.OutW; ow++)
