@@ -64,6 +64,10 @@ public sealed class AdaptiveAvgPool2d(int outputHeight, int outputWidth) : Modul
         if (input.Dim != 3 && input.Dim != 4)
             throw new ArgumentException($"AdaptiveAvgPool2d: expected 3D or 4D input, got {LayerText.Shape(input.Shape)}");
         var (h, w) = (input.Shape[^2], input.Shape[^1]);
+        // Regions that tile the input evenly in square blocks are the windows of one average pool:
+        // one op, not one per output cell.
+        if (OutputHeight > 0 && OutputWidth > 0 && h % OutputHeight == 0 && w % OutputWidth == 0 && h / OutputHeight == w / OutputWidth)
+            return Functional.AvgPool2d(input, h / OutputHeight);
         // Region i spans [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), as PyTorch.
         var rows = new Tensor[OutputHeight];
         for (var i = 0; i < OutputHeight; i++)

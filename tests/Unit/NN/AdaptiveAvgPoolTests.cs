@@ -1,0 +1,46 @@
+using Hybrid.NN;
+using Xunit;
+using static Hybrid.Unit.NN.NNTest;
+
+namespace Hybrid.Unit.NN;
+
+/// <summary>
+/// AdaptiveAvgPool2d against the means of its regions, computed here: region i spans rows
+/// [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), as PyTorch. Evenly tiled inputs take one average pool; the
+/// others one mean per region.
+/// </summary>
+public class AdaptiveAvgPoolTests
+{
+    static double[] RegionMeans(double[] x, int planes, int h, int w, int outH, int outW)
+    {
+        var o = new double[planes * outH * outW];
+        for (var p = 0; p < planes; p++)
+        for (var i = 0; i < outH; i++)
+        for (var j = 0; j < outW; j++)
+        {
+            int h0 = i * h / outH, h1 = ((i + 1) * h + outH - 1) / outH, w0 = j * w / outW, w1 = ((j + 1) * w + outW - 1) / outW;
+            var sum = 0.0;
+            for (var r = h0; r < h1; r++)
+            for (var c = w0; c < w1; c++) sum += x[(p * h + r) * w + c];
+            o[(p * outH + i) * outW + j] = sum / ((h1 - h0) * (w1 - w0));
+        }
+        return o;
+    }
+
+    [Theory]
+    [InlineData(6, 6, 3, 3)]    // 2×2 blocks: one average pool
+    [InlineData(6, 6, 1, 1)]    // the global mean
+    [InlineData(8, 4, 2, 1)]    // 4×4 blocks
+    [InlineData(6, 6, 4, 4)]    // overlapping regions
+    [InlineData(7, 5, 3, 2)]    // uneven regions
+    [InlineData(6, 4, 3, 1)]    // even tiling, but 2×4 blocks: not square
+    public void Each_output_is_the_mean_of_its_region(int h, int w, int outH, int outW)
+    {
+        var x = Randn64(h * 10 + w, 2, 3, h, w);
+        var y = new AdaptiveAvgPool2d(outH, outW).Forward(x);
+        Assert.Equal(new long[] { 2, 3, outH, outW }, y.Shape.Select(d => (long)d));
+        var expected = RegionMeans(D(x), 6, h, w, outH, outW);
+        var actual = D(y);
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 12);
+    }
+}
