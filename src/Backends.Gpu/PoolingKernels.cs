@@ -15,10 +15,9 @@ internal static class PoolingKernels
         for (int i = thread; i < elements.Count; i += elements.Stride)
         {
             var num = default(N);
-            int l = i % w.L, plane = i / w.L;
-            int oh = l / w.OutW, ow = l - oh * w.OutW;
-            int n = plane / w.C, c = plane - n * w.C;
-            var origin = sx.Offset + n * sx.S0 + c * sx.S1;
+            var at = new OutputPosition(i, w);
+            int oh = at.Oh, ow = at.Ow;
+            var origin = sx.Offset + at.N * sx.S0 + at.C * sx.S1;
             var best = num.FromLong(0);
             var where = -1L;
             for (var ki = 0; ki < w.KernelH; ki++)
@@ -49,10 +48,9 @@ internal static class PoolingKernels
         for (int i = thread; i < elements.Count; i += elements.Stride)
         {
             var num = default(N);
-            int l = i % w.L, plane = i / w.L;
-            int oh = l / w.OutW, ow = l - oh * w.OutW;
-            int n = plane / w.C, c = plane - n * w.C;
-            var origin = sx.Offset + n * sx.S0 + c * sx.S1;
+            var at = new OutputPosition(i, w);
+            int oh = at.Oh, ow = at.Ow;
+            var origin = sx.Offset + at.N * sx.S0 + at.C * sx.S1;
             var sum = num.FromLong(0);
             for (var ki = 0; ki < w.KernelH; ki++)
             {
@@ -79,10 +77,9 @@ internal static class PoolingKernels
         for (int i = thread; i < elements.Count; i += elements.Stride)
         {
             var num = default(N);
-            int iw = i % w.W, rest = i / w.W;
-            int ih = rest % w.H, plane = rest / w.H;
-            int n = plane / w.C, c = plane - n * w.C;
-            var origin = sg.Offset + n * sg.S0 + c * sg.S1;
+            var at = new PixelPosition(i, w);
+            int ih = at.Ih, iw = at.Iw;
+            var origin = sg.Offset + at.N * sg.S0 + at.C * sg.S1;
             var sum = num.FromLong(0);
             for (var ki = 0; ki < w.KernelH; ki++)
             {

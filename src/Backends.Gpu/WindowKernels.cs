@@ -25,6 +25,37 @@ internal struct WindowArgs
     };
 }
 
+/// <summary>Where output element i of an (N, C, OutH, OutW) result lies: its image plane (N, C) and window position (Oh, Ow).</summary>
+internal readonly struct OutputPosition
+{
+    public readonly int N, C, Oh, Ow;
+
+    public OutputPosition(int i, WindowArgs w)
+    {
+        int l = i % w.L, plane = i / w.L;
+        Oh = l / w.OutW;
+        Ow = l - Oh * w.OutW;
+        N = plane / w.C;
+        C = plane - N * w.C;
+    }
+}
+
+/// <summary>Where pixel i of an (N, C, H, W) image lies.</summary>
+internal readonly struct PixelPosition
+{
+    public readonly int N, C, Ih, Iw;
+
+    public PixelPosition(int i, WindowArgs w)
+    {
+        Iw = i % w.W;
+        var rest = i / w.W;
+        Ih = rest % w.H;
+        var plane = rest / w.H;
+        N = plane / w.C;
+        C = plane - N * w.C;
+    }
+}
+
 /// <summary>Strides and offset of a rank-4 view (an image (N, C, H, W), or columns (N, rows, L) with S3 unused).</summary>
 internal struct Strides4
 {
@@ -73,11 +104,10 @@ internal static class WindowKernels
         for (int i = thread; i < elements.Count; i += elements.Stride)
         {
             var num = default(N);
-            int iw = i % w.W, rest = i / w.W;
-            int ih = rest % w.H, plane = rest / w.H;
-            int n = plane / w.C, c = plane - n * w.C;
+            var at = new PixelPosition(i, w);
+            int ih = at.Ih, iw = at.Iw;
             var sum = num.FromLong(0);
-            var image = sc.Offset + n * sc.S0 + c * w.K * sc.S1;
+            var image = sc.Offset + at.N * sc.S0 + at.C * w.K * sc.S1;
             for (var ki = 0; ki < w.KernelH; ki++)
             {
                 var dh = ih + w.PadH - ki * w.DilationH;
