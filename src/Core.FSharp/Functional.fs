@@ -126,6 +126,7 @@ type Functional =
         let y = Functional.Conv2d(Prim.Unsqueeze(input, -2), Prim.Unsqueeze(weight, 2), bias, struct (1, stride), struct (0, padding), struct (1, dilation), groups)
         Prim.Squeeze(y, -2)
 
+    /// The batched input and the window of a square pooling, validated (every window must hold a pixel).
     static member private Pool(name: string, input: Tensor, kernel: int, stride: int, padding: int) =
         if input.Dim <> 3 && input.Dim <> 4 then
             Prim.Fail(sprintf "%s: Expected 3D or 4D input, but got input of size: %s" name (Shape.show input.shape))
@@ -134,15 +135,17 @@ type Functional =
         if padding < 0 || padding * 2 > kernel then
             Prim.Fail(sprintf "%s: pad should be at most half of effective kernel size, but got pad=%d and kernel_size=%d" name padding kernel)
         let x = if input.Dim = 4 then input else Prim.Unsqueeze(input, 0)
-        x, Window2d(kernel, kernel, stride, stride, padding, padding, 1, 1)
+        let window = Window2d(kernel, kernel, stride, stride, padding, padding, 1, 1)
+        let h, w = x.shape.[2], x.shape.[3]
+        if window.OutH h <= 0 || window.OutW w <= 0 then
+            Prim.Fail(sprintf "%s: the kernel (%dx%d) is larger than the padded input (%dx%d) of shape %s" name kernel kernel (h + 2 * padding) (w + 2 * padding) (Shape.show input.shape))
+        x, window
 
     /// Max over (kernel × kernel) windows; padding counts as −∞.
     static member MaxPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
         let x, window = Functional.Pool("max_pool2d", input, kernelSize, stride, padding)
         let n, c, h, w = x.shape.[0], x.shape.[1], x.shape.[2], x.shape.[3]
         let oh, ow = window.OutH h, window.OutW w
-        if oh <= 0 || ow <= 0 then
-            Prim.Fail(sprintf "max_pool2d: the kernel (%dx%d) is larger than the padded input (%dx%d) of shape %s" kernelSize kernelSize (h + 2 * padding) (w + 2 * padding) (Shape.show input.shape))
         if x.DType = DType.Bool then Prim.Fail "max_pool2d: not implemented for dtype bool"
         let values, positions = x.backend.MaxPool2d(x.strided, window)
         let shape = [| n; c; oh; ow |]
@@ -152,9 +155,6 @@ type Functional =
     /// Mean over (kernel × kernel) windows; zero padding is counted (count_include_pad=True).
     static member AvgPool2d(input: Tensor, kernelSize: int, [<Optional; DefaultParameterValue(0)>] stride: int, [<Optional; DefaultParameterValue(0)>] padding: int) =
         let x, window = Functional.Pool("avg_pool2d", input, kernelSize, stride, padding)
-        let h, w = x.shape.[2], x.shape.[3]
-        if window.OutH h <= 0 || window.OutW w <= 0 then
-            Prim.Fail(sprintf "avg_pool2d: the kernel (%dx%d) is larger than the padded input (%dx%d) of shape %s" kernelSize kernelSize (h + 2 * padding) (w + 2 * padding) (Shape.show input.shape))
         if not (x.DType.IsFloating()) then Prim.Fail(sprintf "avg_pool2d: not implemented for '%s'" (x.DType.TorchName()))
         let y = Functional.AvgPool2dPrimitive(x, window)
         if input.Dim = 4 then y else Prim.Squeeze(y, 0)
