@@ -109,9 +109,10 @@ internal static unsafe class ImplicitConvolution
     /// channels of one image (channel c's pixel (ih, iw) at x + c·sc + ih·sh + iw·sw), plus
     /// starts[o] (a group's <see cref="Starts"/>: the bias) when starts is not null. Each row's
     /// chain starts from its start value, as the unfold path's GEMM starts from an output filled
-    /// with the bias: the same sums, and C is never read.
+    /// with the bias: the same sums, and C is never read. <paramref name="upcoming"/>, when not
+    /// null, is the input of the caller's next image (same strides), fetched into cache meanwhile.
     /// </summary>
-    public static void Image(Plan plan, float* x, nint sc, nint sh, nint sw, float* packedWeights, float* starts, float* y)
+    public static void Image(Plan plan, float* x, nint sc, nint sh, nint sw, float* packedWeights, float* starts, float* y, float* upcoming)
     {
         var g = plan.G;
         if (g.L == 0) return;
@@ -132,18 +133,22 @@ internal static unsafe class ImplicitConvolution
             var rowsAt = new RowsOfProducts(y, ps, first, plan.Ld);
             var panels = plan.Rows / MR;
             var tiles = plan.TileInput.Length;
+            var ahead = new Upcoming(plan, upcoming, sc, sh, sw, tiles);
             for (var t = 0; t < tiles; t++)
-            for (var panel = 0; panel < panels; panel++)
             {
-                var tile = rowsAt.Row(panel * MR) + plan.TileOutput[t];
-                var next = panel + 1 < panels ? rowsAt.Row((panel + 1) * MR) + plan.TileOutput[t] : t + 1 < tiles ? rowsAt.Row(0) + plan.TileOutput[t + 1] : tile;
-                var a = packedWeights + (nint)panel * MR * plan.Depth;
-                var b = pi + plan.TileInput[t];
-                var start = starts == null ? null : starts + panel * MR;
-                var rows = plan.Og - panel * MR;
-                if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
-                else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
-                else GemmKernels.F32x512Offsets(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                ahead.Fetch(t);
+                for (var panel = 0; panel < panels; panel++)
+                {
+                    var tile = rowsAt.Row(panel * MR) + plan.TileOutput[t];
+                    var next = panel + 1 < panels ? rowsAt.Row((panel + 1) * MR) + plan.TileOutput[t] : t + 1 < tiles ? rowsAt.Row(0) + plan.TileOutput[t + 1] : tile;
+                    var a = packedWeights + (nint)panel * MR * plan.Depth;
+                    var b = pi + plan.TileInput[t];
+                    var start = starts == null ? null : starts + panel * MR;
+                    var rows = plan.Og - panel * MR;
+                    if (rows <= 4) GemmKernels.F32x512OffsetsRows4(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                    else if (rows <= 8) GemmKernels.F32x512OffsetsRows8(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                    else GemmKernels.F32x512Offsets(plan.Depth, a, b, offsets, tile, plan.Ld, start, next);
+                }
             }
             // The valid positions: the first OutW of every output row.
             for (var o = plan.Direct ? first : 0; o < plan.Og; o++)
@@ -255,15 +260,35 @@ internal static unsafe class ImplicitConvolution
             {
                 var row = dst + (nint)(ph + ih) * plan.Wp;
                 var src = x + ch * sc + ih * sh;
-                new Span<float>(row, pw).Clear();
+                // The side borders are a few elements: stores in line cost less than a call to clear them.
+                for (var i = 0; i < pw; i++) row[i] = 0;
                 if (sw == 1) ShortCopy.Run(ref src[0], ref row[pw], g.Wd);
                 else
                     for (var iw = 0; iw < g.Wd; iw++) row[pw + iw] = src[iw * sw];
-                new Span<float>(row + pw + g.Wd, pw).Clear();
+                for (var i = pw + g.Wd; i < plan.Wp; i++) row[i] = 0;
             }
             new Span<float>(dst + (nint)(ph + g.H) * plan.Wp, ph * plan.Wp).Clear();
         }
         new Span<float>(padded + (nint)plan.Cg * plane, plan.PaddedLength - plan.Cg * plane).Clear();
+    }
+
+    /// <summary>
+    /// Brings the next image's input into L2 while this one is multiplied, a share per tile.
+    /// Padding a 64-channel 32×32 image read from memory took 20 µs of the 300 µs of its
+    /// convolution; from L2, about 10. Only an input in one contiguous run (c, h, w order) is fetched.
+    /// </summary>
+    readonly struct Upcoming(Plan plan, float* x, nint sc, nint sh, nint sw, int tiles)
+    {
+        readonly long lines = x != null && sw == 1 && sh == plan.G.Wd && sc == (nint)plan.G.H * plan.G.Wd
+            ? ((long)plan.Cg * sc * sizeof(float) + 63) / 64 : 0;
+
+        public void Fetch(int tile)
+        {
+            if (lines == 0 || !Sse.IsSupported) return;
+            var bytes = (byte*)x;
+            for (long line = tile * lines / tiles, end = (tile + 1) * lines / tiles; line < end; line++)
+                Sse.Prefetch1(bytes + line * 64);
+        }
     }
 
     /// <summary>Rows [0, first) of the products are the output's own rows; the rest are scratch.</summary>
