@@ -20,7 +20,9 @@ different ones; `x.To(device)` and `module.To(device)` move tensors and models.
 
 * **CPU** (`Hybrid.Backends`): managed C# kernels, SIMD-vectorised with `Vector256`/`Vector512`
   and `System.Numerics.Tensors`, a blocked, multi-threaded GEMM for matrix products and
-  convolutions, and counter-based random numbers (results don't depend on the thread count).
+  convolutions, and counter-based random numbers. They use every core unless told otherwise:
+  `Torch.SetNumThreads(n)` (F#: `Tensor.setNumThreads n`) caps the threads, as
+  `torch.set_num_threads` does, and results don't depend on it (below).
 * **GPU** (`Hybrid.Backends.Gpu`, referenced by the `Hybrid` package): the same kernels written
   for [ILGPU](https://ilgpu.net), which compiles them from .NET IL to CUDA at run time, so no
   CUDA toolkit is needed, only the NVIDIA driver. `cuda:N` is the N-th NVIDIA GPU. Kernels are
@@ -85,4 +87,18 @@ let gpu = Device.Parse "ilgpu"
 let x = Tensor.ones [ 2; 2 ]
 let onGpu = (x.To(gpu) * 3.0).Sum()
 let value = onGpu.To(Device.Cpu).ToSingle()
+(*** include-fsi-output ***)
+
+(**
+The thread count changes the speed, never the numbers: reductions add fixed blocks in a fixed
+order, and every output element is computed by one thread.
+*)
+let big = Tensor.randn [ 1_000_000 ]
+let sumOnOneThread =
+    Tensor.setNumThreads 1
+    (Tensor.sum big).ToSingle()
+let sumOnEveryCore =
+    Tensor.setNumThreads System.Environment.ProcessorCount
+    (Tensor.sum big).ToSingle()
+let identical = sumOnOneThread = sumOnEveryCore
 (*** include-fsi-output ***)

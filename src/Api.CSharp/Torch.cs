@@ -16,6 +16,13 @@ public static partial class Torch
     /// Reseeds the default generator: the same seed gives the same numbers.
     public static void ManualSeed(long seed) => Generator.Default.ManualSeed(seed);
 
+    /// Sets how many threads the CPU kernels may use, the calling thread included
+    /// (torch.set_num_threads): from 1 (every kernel on the caller) to 64. Results never depend on it.
+    public static void SetNumThreads(int threads) => CpuThreads.set(threads);
+
+    /// How many threads the CPU kernels may use; the processor count unless set (torch.get_num_threads).
+    public static int GetNumThreads() => CpuThreads.get();
+
     /// A 0-d float32 tensor.
     public static Tensor Tensor(float value, bool requiresGrad = false) => FromValues(new[] { value }, Array.Empty<int>(), requiresGrad);
 

@@ -21,6 +21,9 @@ module Tensor =
     let randn (shape: int list) = Create.Randn(List.toArray shape)
     let randint (low: int64) (high: int64) (shape: int list) = Create.RandInt(low, high, List.toArray shape)
     let manualSeed (seed: int64) = Generator.Default.ManualSeed seed |> ignore
+    /// How many threads the CPU kernels may use, the calling thread included (results never depend on it).
+    let setNumThreads (threads: int) = CpuThreads.set threads
+    let getNumThreads () = CpuThreads.get ()
     /// Marks a leaf as requiring grad and returns it.
     let requiresGrad (x: Tensor) = x.RequiresGrad_()
     let detach (x: Tensor) = x.Detach()

@@ -132,7 +132,10 @@ internal static class CpuParallel
     /// <summary>How long an idle helper polls for the next job before blocking.</summary>
     const double PollMicroseconds = 300;
 
-    static int maxThreads = Environment.ProcessorCount;
+    /// <summary>The most threads one job may use.</summary>
+    public const int MostThreads = 64;
+
+    static int maxThreads = Math.Min(Environment.ProcessorCount, MostThreads);
 
     /// <summary>
     /// Most threads a job may use, the caller included (1 forces every kernel onto the
@@ -142,7 +145,7 @@ internal static class CpuParallel
     public static int MaxThreads
     {
         get => maxThreads;
-        set => maxThreads = Math.Clamp(value, 1, 64);
+        set => maxThreads = Math.Clamp(value, 1, MostThreads);
     }
 
     /// <summary>How many workers <paramref name="work"/> units deserve: at least <paramref name="minWorkPerWorker"/> each, at most <see cref="MaxThreads"/>.</summary>

@@ -11,8 +11,8 @@ public class ThreadCountDeterminismTests
 {
     static float[] TrainLosses(int threads)
     {
-        var saved = CpuParallel.MaxThreads;
-        CpuParallel.MaxThreads = threads;
+        var saved = Torch.GetNumThreads();
+        Torch.SetNumThreads(threads);
         try
         {
             var g = new Generator(11);
@@ -34,7 +34,7 @@ public class ThreadCountDeterminismTests
             }
             return losses;
         }
-        finally { CpuParallel.MaxThreads = saved; }
+        finally { Torch.SetNumThreads(saved); }
     }
 
     [Fact]
@@ -44,5 +44,28 @@ public class ThreadCountDeterminismTests
         var two = TrainLosses(2);
         Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), two.Select(BitConverter.SingleToInt32Bits));
         Assert.True(one[^1] < one[0], "training lowers the loss");
+    }
+
+    [Fact]
+    public void The_thread_count_is_set_and_read_back_and_a_count_out_of_range_is_refused()
+    {
+        var saved = Torch.GetNumThreads();
+        try
+        {
+            Assert.Equal(Math.Min(Environment.ProcessorCount, 64), saved);
+            Torch.SetNumThreads(1);
+            Assert.Equal(1, Torch.GetNumThreads());
+            Assert.Equal(1, CpuParallel.MaxThreads);
+            Torch.SetNumThreads(3);
+            Assert.Equal(3, TensorModule.getNumThreads());
+            foreach (var bad in new[] { 0, -2, 65 })
+            {
+                var e = Assert.Throws<ArgumentException>(() => Torch.SetNumThreads(bad));
+                Assert.Contains("set_num_threads", e.Message);
+                Assert.Contains($"got {bad}", e.Message);
+            }
+            Assert.Equal(3, Torch.GetNumThreads());
+        }
+        finally { Torch.SetNumThreads(saved); }
     }
 }
