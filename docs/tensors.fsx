@@ -62,6 +62,19 @@ let activations = (a - 3.5) |> relu
 (*** include-fsi-output ***)
 
 (**
+## Masks
+
+Comparisons give `Bool` tensors; `Where`, `MaskedFill`, `Tril`/`Triu` (a causal mask), `Any`/`All`
+and `IsNan`/`IsFinite` use them, and `Repeat`/`Tile` lay copies side by side.
+*)
+let big = a.Gt(2.5)
+let capped = a |> Tensor.maskedFill big 2.5
+let causal = Tensor.ones [ 3; 3 ] |> Tensor.tril 0
+let anyNaN = (a - 3.0).Log() |> Tensor.isnan |> Tensor.any   // log of a negative is NaN
+let tiled = b |> Tensor.repeat [ 2; 1 ]
+(*** include-fsi-output ***)
+
+(**
 The F# `Tensor` module has pipeline-friendly functions (`Tensor.exp`, `Tensor.softmax 1`,
 `Tensor.cat 0 [a; a]`, ...); every method is also on the tensor itself (`a.Exp()`,
 `a.Softmax(1)`), which is what C# uses.

@@ -18,6 +18,15 @@ public static partial class Torch
     public static Tensor Minimum(Tensor a, Tensor b) => a.Minimum(b);
     public static Tensor Clamp(Tensor x, double min, double max) => x.Clamp(min, max);
     public static Tensor Where(Tensor condition, Tensor a, Tensor b) => condition.Where(a, b);
+    public static Tensor MaskedFill(Tensor x, Tensor mask, double value) => x.MaskedFill(mask, value);
+    public static Tensor IsNan(Tensor x) => x.IsNan();
+    public static Tensor IsInf(Tensor x) => x.IsInf();
+    public static Tensor IsFinite(Tensor x) => x.IsFinite();
+    public static Tensor Any(Tensor x) => x.Any();
+    public static Tensor All(Tensor x) => x.All();
+    public static Tensor Tril(Tensor x, int diagonal = 0) => x.Tril(diagonal);
+    public static Tensor Triu(Tensor x, int diagonal = 0) => x.Triu(diagonal);
+    public static Tensor Tile(Tensor x, params int[] dims) => x.Tile(dims);
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
     public static Tensor MatMul(Tensor a, Tensor b) => a.MatMul(b);

@@ -81,6 +81,17 @@ type ElementwiseExtensions =
     [<Extension>] static member LogicalOr(a: Tensor, b: Tensor) = Prim.Binary("logical_or", BinaryOp.Or, Add, a.To DType.Bool, b.To DType.Bool)
     [<Extension>] static member LogicalNot(a: Tensor) = a.Eq(Prim.Scalar(0.0, a))
 
+    /// True where x is NaN (never for integer and bool dtypes), as torch.isnan.
+    [<Extension>] static member IsNan(x: Tensor) = GradMode.noGrad (fun () -> x.Ne x)
+    /// True where x is +∞ or −∞.
+    [<Extension>]
+    static member IsInf(x: Tensor) =
+        GradMode.noGrad (fun () -> if x.DType.IsFloating() then x.Abs().Eq(Double.PositiveInfinity) else x.Ne x)
+    /// True where x is neither NaN nor ±∞ (x − x is 0 exactly then).
+    [<Extension>]
+    static member IsFinite(x: Tensor) =
+        GradMode.noGrad (fun () -> if x.DType.IsFloating() then (x - x).Eq(0.0) else x.Eq x)
+
     /// True when every element of a equals b's (same shape).
     [<Extension>]
     static member Equal(a: Tensor, b: Tensor) =

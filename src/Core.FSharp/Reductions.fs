@@ -117,6 +117,22 @@ type ReductionExtensions =
     static member ArgMin(x: Tensor, [<Optional; DefaultParameterValue(Nullable<int>())>] dim: Nullable<int>, [<Optional; DefaultParameterValue(false)>] keepdim: bool) =
         ReductionExtensions.ArgExtreme(x, false, dim, keepdim)
 
+    /// Whether any element over dims (all when empty) is nonzero (NaN counts), as torch.any; bool.
+    [<Extension>]
+    static member Any(x: Tensor, dims: int[], [<Optional; DefaultParameterValue(false)>] keepdim: bool) =
+        GradMode.noGrad (fun () -> x.Ne(0.0).To(DType.Int64).Sum(dims, keepdim).Gt(0.0))
+    [<Extension>]
+    static member Any(x: Tensor, dim: int, [<Optional; DefaultParameterValue(false)>] keepdim: bool) = x.Any([| dim |], keepdim)
+    [<Extension>] static member Any(x: Tensor) = x.Any(Array.empty<int>, false)
+
+    /// Whether every element over dims (all when empty) is nonzero, as torch.all; true when there are none.
+    [<Extension>]
+    static member All(x: Tensor, dims: int[], [<Optional; DefaultParameterValue(false)>] keepdim: bool) =
+        GradMode.noGrad (fun () -> x.Eq(0.0).To(DType.Int64).Sum(dims, keepdim).Eq(0.0))
+    [<Extension>]
+    static member All(x: Tensor, dim: int, [<Optional; DefaultParameterValue(false)>] keepdim: bool) = x.All([| dim |], keepdim)
+    [<Extension>] static member All(x: Tensor) = x.All(Array.empty<int>, false)
+
     /// Variance over dims (all when empty); unbiased divides by n − 1 (Bessel), as PyTorch's default.
     [<Extension>]
     static member Var(x: Tensor, dims: int[], [<Optional; DefaultParameterValue(true)>] unbiased: bool, [<Optional; DefaultParameterValue(false)>] keepdim: bool) =
