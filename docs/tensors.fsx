@@ -75,6 +75,13 @@ let tiled = b |> Tensor.repeat [ 2; 1 ]
 (*** include-fsi-output ***)
 
 (**
+`Sort`, `ArgSort` and `TopK` order along a dim (stable, NaN last, as PyTorch); the values carry
+their gradient back to where they came from:
+*)
+let top2, top2Indices = a |> Tensor.topk 2
+(*** include-fsi-output ***)
+
+(**
 The F# `Tensor` module has pipeline-friendly functions (`Tensor.exp`, `Tensor.softmax 1`,
 `Tensor.cat 0 [a; a]`, ...); every method is also on the tensor itself (`a.Exp()`,
 `a.Softmax(1)`), which is what C# uses.

@@ -27,6 +27,9 @@ public static partial class Torch
     public static Tensor Tril(Tensor x, int diagonal = 0) => x.Tril(diagonal);
     public static Tensor Triu(Tensor x, int diagonal = 0) => x.Triu(diagonal);
     public static Tensor Tile(Tensor x, params int[] dims) => x.Tile(dims);
+    public static (Tensor Values, Tensor Indices) Sort(Tensor x, int dim = -1, bool descending = false) => x.Sort(dim, descending);
+    public static Tensor ArgSort(Tensor x, int dim = -1, bool descending = false) => x.ArgSort(dim, descending);
+    public static (Tensor Values, Tensor Indices) TopK(Tensor x, int k, int dim = -1, bool largest = true) => x.TopK(k, dim, largest);
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
     public static Tensor MatMul(Tensor a, Tensor b) => a.MatMul(b);

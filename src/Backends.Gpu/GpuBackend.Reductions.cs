@@ -119,6 +119,30 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
+    public Storage ArgSort(Strided x, int dim, bool descending)
+    {
+        var o = Allocate(DType.Int64, x.Count);
+        if (x.Count > 0) DTypeDispatch.On<ArgSortRun, bool>(x.DType, new(this, x, dim, descending, o));
+        return o;
+    }
+
+    readonly struct ArgSortRun(GpuBackend g, Strided x, int dim, bool descending, GpuStorage o) : IDTypeFunc<bool>
+    {
+        public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
+        {
+            var s = RowSplit.Of(x, [dim]);
+            var outStrides = Layout.ContiguousStrides(x.Shape);
+            var lanes = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "sort");
+            var outLanes = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, "sort");
+            if (descending)
+                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMax>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
+            else
+                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMin>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
     public Storage Softmax(Strided x, int dim, bool log)
     {
         if (!x.DType.IsFloating())

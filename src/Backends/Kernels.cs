@@ -136,6 +136,14 @@ public interface IBackend
     Storage ArgReduce(bool max, Strided x, int dim);
 
     /// <summary>
+    /// The order of each lane of x along <paramref name="dim"/>: an Int64 tensor of x's shape
+    /// (contiguous) whose p-th element along dim is the index of the element that comes p-th,
+    /// smallest first (largest first when <paramref name="descending"/>). Stable: equal values
+    /// keep their order; NaN counts as largest, as in PyTorch's sort(stable=True).
+    /// </summary>
+    Storage ArgSort(Strided x, int dim, bool descending);
+
+    /// <summary>
     /// Batched matrix product: a is (..., m, k), b is (..., k, n), with identical leading
     /// (batch) shapes — broadcast batches have zero strides. The result is (..., m, n), contiguous.
     /// </summary>

@@ -125,6 +125,9 @@ public sealed class CpuBackend : IBackend
     public Storage ArgReduce(bool max, Strided x, int dim) => Reductions.ArgReduce(max, x, dim);
 
     /// <inheritdoc />
+    public Storage ArgSort(Strided x, int dim, bool descending) => Sorting.ArgSort(x, dim, descending);
+
+    /// <inheritdoc />
     public Storage MatMul(Strided a, Strided b) => MatMulKernel.Compute(a, b);
 
     /// <inheritdoc />

@@ -1,0 +1,40 @@
+namespace Hybrid
+
+open System
+open System.Runtime.CompilerServices
+open System.Runtime.InteropServices
+
+/// Sorting along a dim: sort, argsort and topk. The backend finds each lane's order (stable:
+/// equal values keep their order; NaN counts as the largest, as in PyTorch); the values are
+/// then gathered by it, so their gradient is gather's: each value's gradient goes back to the
+/// place it came from.
+[<Extension; AbstractClass; Sealed>]
+type SortingExtensions =
+    /// The order along dim of x viewed with at least one dim, and that dim normalised.
+    static member private Order(op: string, x: Tensor, dim: int, descending: bool) =
+        let x1 = if x.Dim = 0 then Prim.Reshape(x, [| 1 |]) else x
+        let d = Shape.normDim op x1.Dim dim
+        struct (x1, d, Prim.Plain(x1.backend.ArgSort(x1.strided, d, descending), x1.shape))
+
+    /// The indices that sort x along dim (smallest first, or largest first when descending), as torch.argsort.
+    [<Extension>]
+    static member ArgSort(x: Tensor, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(false)>] descending: bool) =
+        let struct (_, _, order) = SortingExtensions.Order("argsort", x, dim, descending)
+        Prim.Reshape(order, x.shape)
+
+    /// x sorted along dim, and the indices it came from: var (values, indices) = x.Sort().
+    [<Extension>]
+    static member Sort(x: Tensor, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(false)>] descending: bool) =
+        let struct (x1, d, order) = SortingExtensions.Order("sort", x, dim, descending)
+        struct (Prim.Reshape(x1.Gather(d, order), x.shape), Prim.Reshape(order, x.shape))
+
+    /// The k largest (or smallest) elements along dim, largest first (smallest first), and
+    /// their indices, as torch.topk: var (values, indices) = logits.TopK(5).
+    [<Extension>]
+    static member TopK(x: Tensor, k: int, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(true)>] largest: bool) =
+        let struct (x1, d, order) = SortingExtensions.Order("topk", x, dim, largest)
+        if k < 0 || k > x1.shape.[d] then
+            raise (ArgumentException(sprintf "topk: selected index k (%d) out of range for dimension %d of size %d" k d x1.shape.[d]))
+        let first = Prim.Narrow(order, d, 0, k)
+        let shape = if x.Dim = 0 then [||] else first.shape
+        struct (Prim.Reshape(x1.Gather(d, first), shape), Prim.Reshape(first, shape))
