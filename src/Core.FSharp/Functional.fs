@@ -211,11 +211,72 @@ type Functional =
         let picked = input.Gather(1, Prim.Unsqueeze(target, 1))
         Functional.Reduce(-(Prim.Reshape(picked, [| -1 |])), reduction)
 
-    /// Cross-entropy of logits (N, C) against class indices (N), fused as NllLoss(LogSoftmax):
-    /// stable for any logit magnitude.
-    static member CrossEntropy(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+    /// Cross-entropy of logits (N, C) or (C) against class indices (N) or () (Int64), or against
+    /// class probabilities of the input's shape, as torch.nn.functional.cross_entropy. Options:
+    /// class weights (C); an ignored target index (−100 by default), whose samples count for
+    /// nothing, the mean being over the weight of the others; label smoothing ε, which mixes
+    /// the target with the uniform distribution, (1 − ε)·target + ε/C. The logits go through
+    /// LogSoftmax, so it is stable for any logit magnitude.
+    static member CrossEntropy(input: Tensor, target: Tensor,
+                               [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                               [<Optional; DefaultParameterValue(null: Tensor)>] weight: Tensor,
+                               [<Optional; DefaultParameterValue(-100L)>] ignoreIndex: int64,
+                               [<Optional; DefaultParameterValue(0.0)>] labelSmoothing: float) =
         if input.Dim <> 2 && input.Dim <> 1 then Prim.Fail(sprintf "cross_entropy: expected input of shape (N, C) or (C), got %s" (Shape.show input.shape))
-        Functional.NllLoss(input.LogSoftmax(-1), target, reduction)
+        if labelSmoothing < 0.0 || labelSmoothing > 1.0 then
+            Prim.Fail(sprintf "cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: %g" labelSmoothing)
+        let x = if input.Dim = 1 then Prim.Unsqueeze(input, 0) else input
+        let classes = x.shape.[1]
+        if not (isNull weight) && (weight.Dim <> 1 || weight.shape.[0] <> classes) then
+            Prim.Fail(sprintf "cross_entropy: weight tensor should be defined either for all %d classes or no classes but got weight tensor of shape: %s" classes (Shape.show weight.shape))
+        let logp = x.LogSoftmax(1)
+        if target.DType.IsFloating() then
+            // Probabilities: −Σ_c w_c·q_c·log p_c per sample.
+            let t = if target.Dim = 1 then Prim.Unsqueeze(target, 0) else target
+            if t.shape <> x.shape then
+                Prim.Fail(sprintf "cross_entropy: probability target shape %s must match input shape %s" (Shape.show target.shape) (Shape.show input.shape))
+            let q = if labelSmoothing > 0.0 then t * (1.0 - labelSmoothing) + labelSmoothing / float classes else t
+            let weighted = if isNull weight then logp else logp * weight
+            let perSample = -((q * weighted).Sum(1))
+            Functional.Reduce((if input.Dim = 1 then Prim.Reshape(perSample, [||]) else perSample), reduction)
+        elif isNull weight && labelSmoothing = 0.0 && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
+            // No sample ignored, no weights: the plain pick of log-probabilities.
+            Functional.NllLoss((if input.Dim = 1 then Prim.Reshape(logp, [| classes |]) else logp), target, reduction)
+        else
+            let loss = Functional.WeightedPick(logp, weight, target, ignoreIndex, labelSmoothing, reduction)
+            if input.Dim = 1 && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
+
+    /// Cross-entropy of log-probabilities (N, C) and class indices with class weights, an
+    /// ignored index or label smoothing (see CrossEntropy); the mean divides by the kept weight.
+    static member private WeightedPick(logp: Tensor, weight: Tensor, target: Tensor, ignoreIndex: int64, labelSmoothing: float, reduction: Reduction) =
+        let classes = logp.shape.[1]
+        if target.DType <> DType.Int64 then
+            Prim.Fail(sprintf "cross_entropy: expected target of dtype int64 (class indices) or floating (probabilities), got %s" (target.DType.TorchName()))
+        let target = if target.Dim = 0 then Prim.Reshape(target, [| 1 |]) else target
+        if target.Dim <> 1 || target.shape.[0] <> logp.shape.[0] then
+            Prim.Fail(sprintf "cross_entropy: Expected input batch_size (%d) to match target batch_size (%d)" logp.shape.[0] target.shape.[0])
+        let keep = target.Ne(float ignoreIndex)
+        let safeTarget = keep.Where(target, Prim.Scalar(0.0, target))
+        if safeTarget.NumEl > 0 then
+            let lo, hi = safeTarget.Min().ToInt64(), safeTarget.Max().ToInt64()
+            if lo < 0L || hi >= int64 classes then
+                Prim.Fail(sprintf "cross_entropy: Target %d is out of bounds for %d classes." (if lo < 0L then lo else hi) classes)
+        let kept = keep.To logp.DType
+        // Each sample's weight: its target class's, and nothing when it is ignored.
+        let w = if isNull weight then kept else weight.IndexSelect(0, safeTarget).To(logp.DType) * kept
+        let picked = Prim.Reshape(logp.Gather(1, Prim.Unsqueeze(safeTarget, 1)), [| -1 |])
+        let nll = -picked * w
+        let loss =
+            if labelSmoothing > 0.0 then
+                // PyTorch: (1 − ε)·nll + ε·Σ_c w_c·(−log p_c)/C, both over the kept samples.
+                let weighted = if isNull weight then logp else logp * weight
+                let smooth = -(weighted.Sum(1)) / float classes * kept
+                nll * (1.0 - labelSmoothing) + smooth * labelSmoothing
+            else nll
+        match reduction with
+        | Reduction.None -> loss
+        | Reduction.Sum -> loss.Sum()
+        | _ -> loss.Sum() / w.Sum()
 
     /// Binary cross-entropy of logits against targets in [0, 1], stable for any logit:
     /// max(x, 0) − x·y + log(1 + e^(−|x|)).

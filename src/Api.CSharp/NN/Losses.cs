@@ -76,56 +76,8 @@ public sealed class HuberLoss(Reduction reduction = Reduction.Mean, double delta
 /// </summary>
 public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, long ignoreIndex = -100, double labelSmoothing = 0.0) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        if (input.Dim != 2 && input.Dim != 1)
-            throw new ArgumentException($"CrossEntropyLoss: expected input of shape (N, C) or (C), got {LayerText.Shape(input.Shape)}");
-        if (labelSmoothing < 0 || labelSmoothing > 1)
-            throw new ArgumentException($"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
-        var x = input.Dim == 1 ? input.Unsqueeze(0) : input;
-        var logp = x.LogSoftmax(1);
-        var classes = x.Shape[1];
-        if (target.DType.IsFloating())
-        {
-            // Probabilities: −Σ_c w_c·q_c·log p_c, with q smoothed towards uniform.
-            var t = target.Dim == 1 ? target.Unsqueeze(0) : target;
-            if (!t.Shape.SequenceEqual(x.Shape))
-                throw new ArgumentException($"CrossEntropyLoss: probability target shape {LayerText.Shape(target.Shape)} must match input shape {LayerText.Shape(input.Shape)}");
-            var q = labelSmoothing > 0 ? t * (1 - labelSmoothing) + labelSmoothing / classes : t;
-            var weighted = weight is null ? logp : logp * weight;
-            var perSample = -(q * weighted).Sum(1);
-            return Reduce(perSample);
-        }
-        return Indices(logp, target.Dim == 0 ? target.Unsqueeze(0) : target, classes);
-    }
-
-    Tensor Indices(Tensor logp, Tensor target, int classes)
-    {
-        if (target.DType != DType.Int64)
-            throw new ArgumentException($"CrossEntropyLoss: expected target of dtype int64 (class indices) or floating (probabilities), got {target.DType.TorchName()}");
-        if (target.Dim != 1 || target.Shape[0] != logp.Shape[0])
-            throw new ArgumentException($"CrossEntropyLoss: Expected input batch_size ({logp.Shape[0]}) to match target batch_size ({(target.Dim == 0 ? 1 : target.Shape[0])})");
-        var keep = target.Ne(ignoreIndex);
-        var safeTarget = keep.Where(target, Torch.ZerosLike(target));
-        if (safeTarget.NumEl > 0 && (safeTarget.Min().ToInt64() < 0 || safeTarget.Max().ToInt64() >= classes))
-            throw new ArgumentException($"CrossEntropyLoss: Target {(safeTarget.Min().ToInt64() < 0 ? safeTarget.Min().ToInt64() : safeTarget.Max().ToInt64())} is out of bounds for {classes} classes.");
-        var kept = keep.To(logp.DType);
-        // Per-sample weight of the target class; ignored samples weigh nothing.
-        var w = (weight is null ? Torch.OnesLike(kept) : weight.IndexSelect(0, safeTarget).To(logp.DType)) * kept;
-        var loss = -logp.Gather(1, safeTarget.Unsqueeze(1)).Squeeze(1) * w;
-        if (labelSmoothing > 0)
-        {
-            // PyTorch: (1 − ε)·nll + ε·Σ_c w_c·(−log p_c)/C, both over the kept samples.
-            var smooth = -(weight is null ? logp : logp * weight).Sum(1) / classes * kept;
-            loss = loss * (1 - labelSmoothing) + smooth * labelSmoothing;
-        }
-        return Reduction switch
-        {
-            Reduction.None => loss,
-            Reduction.Sum => loss.Sum(),
-            _ => loss.Sum() / w.Sum(),
-        };
-    }
+    public override Tensor Forward(Tensor input, Tensor target) =>
+        Functional.CrossEntropy(input, target, Reduction, weight!, ignoreIndex, labelSmoothing);
 
     protected override string ExtraRepr() => "";
 }

@@ -104,4 +104,37 @@ public class LossTests
         var grad = xs.Zip(ys, (x, y) => 1 / (1 + Math.Exp(-x)) - y).ToArray();   // σ(x) − y
         Expect.Close(input.Grad, grad, 1e-6);
     }
+
+    [Fact]
+    public void CrossEntropy_with_class_weights_an_ignored_sample_and_label_smoothing_matches_the_definition()
+    {
+        // p = (1/4, 3/4) for the first sample; the second is ignored.
+        var logits = Torch.Tensor(new[,] { { 0.0, Math.Log(3) }, { 5.0, 5.0 } });
+        var target = Torch.Tensor(new[] { 1L, -100L });
+        var weight = Torch.Tensor(new[] { 2.0, 1.0 });
+        double nll = -Math.Log(0.75) * 1, smooth = -(2 * Math.Log(0.25) + 1 * Math.Log(0.75)) / 2;
+        var expected = 0.8 * nll + 0.2 * smooth;
+        Expect.Scalar(Functional.CrossEntropy(logits, target, Reduction.Mean, weight, -100, 0.2), expected, 1e-12);
+        Expect.Close(Functional.CrossEntropy(logits, target, Reduction.None, weight, labelSmoothing: 0.2), new[] { expected, 0 }, 1e-12);
+        // Without smoothing, the mean divides by the kept samples' weights: (2·nll₀ + 1·nll₁) / 3.
+        var both = Torch.Tensor(new[] { 0L, 1L });
+        var mean = (2 * -Math.Log(0.25) + 1 * -Math.Log(0.5)) / 3;
+        Expect.Scalar(Functional.CrossEntropy(logits, both, weight: weight), mean, 1e-12);
+        // A valid class can be the ignored one.
+        Expect.Scalar(Functional.CrossEntropy(logits, both, ignoreIndex: 1), -Math.Log(0.25), 1e-12);
+    }
+
+    [Fact]
+    public void CrossEntropy_of_one_sample_and_its_option_refusals()
+    {
+        var logits = Torch.Tensor(new[] { 0.0, Math.Log(3) });
+        Expect.Scalar(Functional.CrossEntropy(logits, Torch.Tensor(1L), Reduction.None, labelSmoothing: 0.5), 0.5 * -Math.Log(0.75) + 0.5 * -(Math.Log(0.25) + Math.Log(0.75)) / 2, 1e-12);
+        Assert.Empty(Functional.CrossEntropy(logits, Torch.Tensor(1L), Reduction.None, labelSmoothing: 0.5).Shape);
+        var smoothing = Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(logits, Torch.Tensor(1L), labelSmoothing: 1.5));
+        Assert.Contains("cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: 1.5", smoothing.Message);
+        var weights = Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(logits, Torch.Tensor(1L), weight: Torch.Ones(3)));
+        Assert.Contains("weight tensor should be defined either for all 2 classes or no classes but got weight tensor of shape: (3)", weights.Message);
+        var bounds = Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(logits.Unsqueeze(0), Torch.Tensor(new[] { 2L }), weight: Torch.Ones(2).Double()));
+        Assert.Contains("cross_entropy: Target 2 is out of bounds for 2 classes.", bounds.Message);
+    }
 }
