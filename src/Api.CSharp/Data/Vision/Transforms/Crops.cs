@@ -138,11 +138,5 @@ internal static class Crop
         x.Narrow(x.Dim - 2, top, h).Narrow(x.Dim - 1, left, w);
 
     /// <summary>The last dim reversed.</summary>
-    public static Tensor FlipWidth(Tensor x)
-    {
-        var w = x.Shape[^1];
-        var index = new long[w];
-        for (var i = 0; i < w; i++) index[i] = w - 1 - i;
-        return x.IndexSelect(x.Dim - 1, Torch.FromArray(index));
-    }
+    public static Tensor FlipWidth(Tensor x) => x.Flip(-1);
 }
