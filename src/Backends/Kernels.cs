@@ -144,6 +144,13 @@ public interface IBackend
     Storage ArgSort(Strided x, int dim, bool descending);
 
     /// <summary>
+    /// Running sums along <paramref name="dim"/> (x's shape and dtype, contiguous): element i
+    /// of a lane is the sum of its elements 0 … i, accumulated in double for floats and in
+    /// Int64 for Int64.
+    /// </summary>
+    Storage CumSum(Strided x, int dim);
+
+    /// <summary>
     /// Batched matrix product: a is (..., m, k), b is (..., k, n), with identical leading
     /// (batch) shapes — broadcast batches have zero strides. The result is (..., m, n), contiguous.
     /// </summary>

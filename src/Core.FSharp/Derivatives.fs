@@ -126,6 +126,7 @@ let vjp (op: Op) (x: Tensor[]) (out: Tensor) (g: Tensor) (i: int) : Tensor =
         (broadcastZero a.Shape a).ScatterAdd(d, unreduce [| d |] keepdim indices, unreduce [| d |] keepdim g)
     | Softmax d, _ -> out * (g - (g * out).Sum(d, true))
     | LogSoftmax d, _ -> g - out.Exp() * g.Sum(d, true)
+    | CumSum d, _ -> g.Flip(d).CumSum(d).Flip(d)      // x_i reaches every y_j with j ≥ i
     | MatMul _, 0 -> g.MatMul(x.[1].Transpose(-1, -2))
     | MatMul _, _ when x.[1].Dim = 2 && not x.[1].IsContiguous && x.[1].Transpose(0, 1).IsContiguous ->
         // b stored transposed (a Linear layer's weightᵀ): its gradient in the same layout,
@@ -261,6 +262,7 @@ let jvp (op: Op) (x: Tensor[]) (out: Tensor) (dx: Tensor[]) : Tensor =
             ifAny d0 (fun d -> let picked = d.Gather(dim, unreduce [| dim |] keepdim indices) in if keepdim then picked else picked.Squeeze dim)
         | Softmax dim -> ifAny d0 (fun d -> out * (d - (out * d).Sum(dim, true)))
         | LogSoftmax dim -> ifAny d0 (fun d -> d - (out.Exp() * d).Sum(dim, true))
+        | CumSum dim -> ifAny d0 (fun d -> d.CumSum dim)
         | MatMul _ -> total [ ifAny d0 (fun d -> d.MatMul x.[1]); ifAny (d 1) (fun d -> a.MatMul d) ]
         | Cat(dim, _) -> if Array.forall isNull dx then null else Join.Cat(Array.init x.Length orZero, dim)
         | Gather dim -> ifAny d0 (fun d -> d.Gather(dim, x.[1]))

@@ -169,6 +169,16 @@ type ReductionExtensions =
     [<Extension>]
     static member LogSumExp(x: Tensor, dim: int, [<Optional; DefaultParameterValue(false)>] keepdim: bool) = x.LogSumExp([| dim |], keepdim)
 
+    /// Running sums along dim, as torch.cumsum: y_i = x_0 + … + x_i. Integer and bool inputs
+    /// give Int64, as in PyTorch; floats are summed in double precision and rounded once.
+    [<Extension>]
+    static member CumSum(x: Tensor, dim: int) =
+        let x = if x.DType.IsFloating() || x.DType = DType.Int64 then x else x.To DType.Int64
+        let x1 = if x.Dim = 0 then Prim.Reshape(x, [| 1 |]) else x
+        let d = Shape.normDim "cumsum" x1.Dim dim
+        let r = Prim.Result(CumSum d, [| x1 |], x1.backend.CumSum(x1.strided, d), x1.shape)
+        if x.Dim = 0 then Prim.Reshape(r, [||]) else r
+
     /// Softmax along dim.
     [<Extension>]
     static member Softmax(x: Tensor, dim: int) =

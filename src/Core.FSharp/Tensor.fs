@@ -183,6 +183,7 @@ and Op =
     | ExtremumDim of isMax: bool * dim: int * keepdim: bool * indices: Tensor
     | Softmax of dim: int
     | LogSoftmax of dim: int
+    | CumSum of dim: int                              // running sums along dim
     // linear algebra, joining, indexing
     | MatMul of batched: bool
     | Cat of dim: int * sizes: int[]
@@ -232,6 +233,7 @@ and Op =
         | Prod _ -> "ProdBackward0"
         | Softmax _ -> "SoftmaxBackward0"
         | LogSoftmax _ -> "LogSoftmaxBackward0"
+        | CumSum _ -> "CumsumBackward0"
         | BceWithLogits -> "BinaryCrossEntropyWithLogitsBackward0"
         | MatMul false -> "MmBackward0"
         | MatMul true -> "BmmBackward0"
@@ -271,7 +273,7 @@ and Op =
     member op.ReadsInput(i: int) =
         match op with
         | Add | Sub | Neg | Cast _ | Clone | Reshape _ | Permute _ | Expand _ | Narrow _ | Pad _
-        | Sum _ | Mean _ | Cat _ | Unfold _ | Fold _ | AvgPool2d _ | AvgPool2dBackward _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
+        | Sum _ | Mean _ | CumSum _ | Cat _ | Unfold _ | Fold _ | AvgPool2d _ | AvgPool2dBackward _ | Exp | Sqrt | Rsqrt | Tanh | Sigmoid | Softmax _ | LogSoftmax _ -> false
         | Gather _ | IndexSelect _ | Scatter _ | ScatterAdd _ | IndexAdd _ -> i = 1
         | Erfinv | LinalgInv | LinalgCholesky | LinalgSvd | LinalgEigh -> false
         | LinalgSolve -> i = 0

@@ -31,6 +31,7 @@ module Tensor =
 
     let sum (x: Tensor) = x.Sum()
     let sumDim (dim: int) (keepdim: bool) (x: Tensor) = x.Sum(dim, keepdim)
+    let cumsum (dim: int) (x: Tensor) = x.CumSum dim
     let mean (x: Tensor) = x.Mean()
     let meanDim (dim: int) (keepdim: bool) (x: Tensor) = x.Mean(dim, keepdim)
     let max (x: Tensor) = x.Max()

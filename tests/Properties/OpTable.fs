@@ -130,6 +130,7 @@ let reductions =
       alongDim "min(dim, keepdim)" true Gens.distinctTensor (fun d x -> let struct (v, _) = x.Min(d, true) in v)
       alongDim "softmax" true g (fun d x -> x.Softmax d)
       alongDim "log_softmax" true g (fun d x -> x.LogSoftmax d)
+      alongDim "cumsum" true g (fun d x -> x.CumSum d)
       alongDim "logsumexp" true g (fun d x -> x.LogSumExp(d))
       alongDim "var" true Gens.distinctTensor (fun d x -> atLeastTwo x d; x.Var(d))
       alongDim "std(unbiased=false)" true Gens.distinctTensor (fun d x -> atLeastTwo x d; x.Std(d, false))

@@ -128,6 +128,9 @@ public sealed class CpuBackend : IBackend
     public Storage ArgSort(Strided x, int dim, bool descending) => Sorting.ArgSort(x, dim, descending);
 
     /// <inheritdoc />
+    public Storage CumSum(Strided x, int dim) => Scans.CumSum(x, dim);
+
+    /// <inheritdoc />
     public Storage MatMul(Strided a, Strided b) => MatMulKernel.Compute(a, b);
 
     /// <inheritdoc />

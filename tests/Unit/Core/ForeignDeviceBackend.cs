@@ -63,6 +63,7 @@ internal sealed class ForeignDeviceBackend : IBackend
     public Storage Reduce(ReduceOp op, Strided x, int[] dims) => W(Cpu.Reduce(op, U(x), dims));
     public Storage ArgReduce(bool max, Strided x, int dim) => W(Cpu.ArgReduce(max, U(x), dim));
     public Storage ArgSort(Strided x, int dim, bool descending) => W(Cpu.ArgSort(U(x), dim, descending));
+    public Storage CumSum(Strided x, int dim) => W(Cpu.CumSum(U(x), dim));
     public Storage MatMul(Strided a, Strided b) => W(Cpu.MatMul(U(a), U(b)));
     public Storage Gather(Strided x, int dim, Strided index) => W(Cpu.Gather(U(x), dim, U(index)));
     public Storage Scatter(Strided x, int dim, Strided index, Strided src, bool accumulate) => W(Cpu.Scatter(U(x), dim, U(index), U(src), accumulate));

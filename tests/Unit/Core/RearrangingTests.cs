@@ -37,7 +37,7 @@ public class RearrangingTests
         Expect.Close(x.Grad, new double[] { 30, 20, 10 });
         x.Grad = null;
         (x.Roll(1, 0) * weights).Sum().Backward();   // y = (x2, x0, x1)
-        Expect.Close(x.Grad, new double[] { 20, 30, 10 });
+        Expect.Close(x.Grad!, new double[] { 20, 30, 10 });
     }
 
     [Fact]
