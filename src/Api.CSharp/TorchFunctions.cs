@@ -10,6 +10,10 @@ public static partial class Torch
     public static Tensor Log(Tensor x) => x.Log();
     public static Tensor Sqrt(Tensor x) => x.Sqrt();
     public static Tensor Abs(Tensor x) => x.Abs();
+    public static Tensor Floor(Tensor x) => x.Floor();
+    public static Tensor Ceil(Tensor x) => x.Ceil();
+    public static Tensor Round(Tensor x) => x.Round();
+    public static Tensor Trunc(Tensor x) => x.Trunc();
     public static Tensor Sin(Tensor x) => x.Sin();
     public static Tensor Cos(Tensor x) => x.Cos();
     public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);

@@ -27,8 +27,22 @@ internal static class FloatingMath
         UnaryOp.Gelu => Cpu.SpecialFunctions.Gelu(x),
         UnaryOp.Silu => x * Sigmoid(x),
         UnaryOp.Softplus => Cpu.SpecialFunctions.Softplus(x, alpha, beta),
+        UnaryOp.Floor => Math.Floor(x),
+        UnaryOp.Ceil => Math.Ceiling(x),
+        UnaryOp.Round => RoundHalfToEven(x),
+        UnaryOp.Trunc => x < 0 ? Math.Ceiling(x) : Math.Floor(x),
         _ => Cpu.SpecialFunctions.Erf(x),
     };
+
+    /// <summary>The nearest integer, halves to the even one, from floor alone (NaN and ±∞ pass through).</summary>
+    static double RoundHalfToEven(double x)
+    {
+        var down = Math.Floor(x);
+        var fraction = x - down;
+        if (fraction > 0.5) return down + 1;
+        if (fraction < 0.5) return down;
+        return down - 2 * Math.Floor(down / 2) == 0 ? down : down + 1;
+    }
 
     /// <summary>1/(1 + e^(−x)), taking only e^(−|x|) ≤ 1 so nothing overflows.</summary>
     static double Sigmoid(double x)

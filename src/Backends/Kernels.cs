@@ -24,6 +24,14 @@ public enum UnaryOp
     Clamp,
     /// <summary>The error function.</summary>
     Erf,
+    /// <summary>The largest integer ≤ x (floating dtypes).</summary>
+    Floor,
+    /// <summary>The smallest integer ≥ x (floating dtypes).</summary>
+    Ceil,
+    /// <summary>The nearest integer, halves to the even one (floating dtypes), as torch.round.</summary>
+    Round,
+    /// <summary>x without its fraction, towards zero (floating dtypes).</summary>
+    Trunc,
 }
 
 /// <summary>Elementwise functions of two operands of one shape, computed in the output dtype.</summary>

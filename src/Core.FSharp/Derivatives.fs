@@ -65,7 +65,7 @@ let private slope (op: Op) (a: Tensor) (out: Tensor) : (Tensor -> Tensor) option
     | Sqrt -> Some(fun t -> t / (out * 2.0))
     | Rsqrt -> Some(fun t -> t * out.Pow(3.0) * -0.5)
     | Abs -> Some(fun t -> t * a.Sign())
-    | Sign -> Some(fun t -> t * 0.0)
+    | Sign | Floor | Ceil | Round | Trunc -> Some(fun t -> t * 0.0)
     | Sin -> Some(fun t -> t * a.Cos())
     | Cos -> Some(fun t -> -t * a.Sin())
     | Tanh -> Some(fun t -> t * (1.0 - out * out))

@@ -14,6 +14,16 @@ type ElementwiseExtensions =
     [<Extension>] static member Rsqrt(x: Tensor) = Prim.Unary("rsqrt", UnaryOp.Rsqrt, Rsqrt, x)
     [<Extension>] static member Abs(x: Tensor) = Prim.Unary("abs", UnaryOp.Abs, Abs, x)
     [<Extension>] static member Sign(x: Tensor) = Prim.Unary("sign", UnaryOp.Sign, Sign, x)
+    /// The largest integer ≤ x, elementwise (integers come back as they are, as in PyTorch).
+    [<Extension>] static member Floor(x: Tensor) = ElementwiseExtensions.Rounding("floor", UnaryOp.Floor, Floor, x)
+    /// The smallest integer ≥ x.
+    [<Extension>] static member Ceil(x: Tensor) = ElementwiseExtensions.Rounding("ceil", UnaryOp.Ceil, Ceil, x)
+    /// The nearest integer, halves to the even one (round(2.5) = 2), as torch.round.
+    [<Extension>] static member Round(x: Tensor) = ElementwiseExtensions.Rounding("round", UnaryOp.Round, Round, x)
+    /// x without its fraction (towards zero).
+    [<Extension>] static member Trunc(x: Tensor) = ElementwiseExtensions.Rounding("trunc", UnaryOp.Trunc, Trunc, x)
+    static member private Rounding(name: string, kop: UnaryOp, op: Op, x: Tensor) =
+        if x.DType.IsFloating() || x.DType = DType.Bool then Prim.Unary(name, kop, op, x) else Prim.Clone x
     [<Extension>] static member Sin(x: Tensor) = Prim.Unary("sin", UnaryOp.Sin, Sin, x)
     [<Extension>] static member Cos(x: Tensor) = Prim.Unary("cos", UnaryOp.Cos, Cos, x)
     [<Extension>] static member Tanh(x: Tensor) = Prim.Unary("tanh", UnaryOp.Tanh, Tanh, x)

@@ -161,6 +161,7 @@ and Op =
     | Where                                           // inputs: cond, a, b
     // elementwise, one operand
     | Neg | Exp | Log | Log1p | Sqrt | Rsqrt | Abs | Sign | Sin | Cos | Tanh | Sigmoid | Erf
+    | Floor | Ceil | Round | Trunc                    // piecewise constant: zero derivative
     | Relu | Gelu | Silu
     | ReluGrad                                        // inputs: g, x: g where x > 0, else 0
     | LeakyRelu of slope: float

@@ -61,6 +61,11 @@ let elementwise =
       unary "rsqrt" true 0.3 3.0 [] (fun x -> x.Rsqrt())
       unary "abs" true -2.0 2.0 [ 0.0 ] (fun x -> x.Abs())
       unary "sign" true -2.0 2.0 [ 0.0 ] (fun x -> x.Sign() * x)
+      // Piecewise constant: kept 0.15 away from the steps, the product's derivative is the step value.
+      unary "floor" true -2.0 2.0 [ -2.0; -1.0; 0.0; 1.0; 2.0 ] (fun x -> x.Floor() * x)
+      unary "ceil" true -2.0 2.0 [ -2.0; -1.0; 0.0; 1.0; 2.0 ] (fun x -> x.Ceil() * x)
+      unary "round" true -2.0 2.0 [ -1.5; -0.5; 0.5; 1.5 ] (fun x -> x.Round() * x)
+      unary "trunc" true -2.0 2.0 [ -2.0; -1.0; 0.0; 1.0; 2.0 ] (fun x -> x.Trunc() * x)
       unary "sin" true -3.0 3.0 [] (fun x -> x.Sin())
       unary "cos" true -3.0 3.0 [] (fun x -> x.Cos())
       unary "tanh" true -2.0 2.0 [] (fun x -> x.Tanh())

@@ -36,6 +36,10 @@ internal static class UnaryKernels
             case UnaryOp.Softplus: Map.Unary(x, xv, o, new InDouble<T, SoftplusF>(new SoftplusF(alpha, beta))); break;
             case UnaryOp.Clamp: Map.Unary(x, xv, o, new Clamp<T>(T.CreateTruncating(alpha), T.CreateTruncating(beta))); break;
             case UnaryOp.Erf: Map.Unary(x, xv, o, new InDouble<T, ErfF>(default)); break;
+            case UnaryOp.Floor: Map.Unary(x, xv, o, new Floor<T>()); break;
+            case UnaryOp.Ceil: Map.Unary(x, xv, o, new Ceil<T>()); break;
+            case UnaryOp.Round: Map.Unary(x, xv, o, new Round<T>()); break;
+            case UnaryOp.Trunc: Map.Unary(x, xv, o, new Trunc<T>()); break;
             default: throw Storages.Unsupported(Name(op), xv.Storage.DType);
         }
     }
@@ -82,6 +86,31 @@ internal static class UnaryKernels
     {
         public T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? T.NegativeOne : T.Zero;
         public bool TryRow(ReadOnlySpan<T> x, Span<T> o) => false;
+    }
+
+    readonly struct Floor<T> : IUnaryFunc<T, T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Apply(T x) => T.Floor(x);
+        public bool TryRow(ReadOnlySpan<T> x, Span<T> o) { TensorPrimitives.Floor(x, o); return true; }
+    }
+
+    readonly struct Ceil<T> : IUnaryFunc<T, T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Apply(T x) => T.Ceiling(x);
+        public bool TryRow(ReadOnlySpan<T> x, Span<T> o) { TensorPrimitives.Ceiling(x, o); return true; }
+    }
+
+    /// <summary>Halves go to the even neighbour (.NET's default, and PyTorch's).</summary>
+    readonly struct Round<T> : IUnaryFunc<T, T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Apply(T x) => T.Round(x);
+        public bool TryRow(ReadOnlySpan<T> x, Span<T> o) { TensorPrimitives.Round(x, o); return true; }
+    }
+
+    readonly struct Trunc<T> : IUnaryFunc<T, T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Apply(T x) => T.Truncate(x);
+        public bool TryRow(ReadOnlySpan<T> x, Span<T> o) { TensorPrimitives.Truncate(x, o); return true; }
     }
 
     readonly struct Exp<T> : IUnaryFunc<T, T> where T : unmanaged, IFloatingPointIeee754<T>
