@@ -33,6 +33,15 @@ type ElementwiseExtensions =
     /// The exact GELU, x·Φ(x).
     [<Extension>] static member Gelu(x: Tensor) = Prim.Unary("gelu", UnaryOp.Gelu, Gelu, x)
     [<Extension>] static member Silu(x: Tensor) = Prim.Unary("silu", UnaryOp.Silu, Silu, x)
+    /// GELU, exact ("none") or "tanh": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as GPT-2 uses.
+    [<Extension>]
+    static member Gelu(x: Tensor, approximate: string) =
+        match approximate with
+        | "none" -> x.Gelu()
+        | "tanh" ->
+            let inner: Tensor = (x + x * x * x * 0.044715) * Math.Sqrt(2.0 / Math.PI)
+            x * 0.5 * (inner.Tanh() + 1.0)
+        | other -> raise (ArgumentException(sprintf "gelu: approximate argument must be either none or tanh, got '%s'" other))
     [<Extension>] static member Neg(x: Tensor) = -x
     [<Extension>] static member Square(x: Tensor) = x * x
     [<Extension>] static member Reciprocal(x: Tensor) = 1.0 / x

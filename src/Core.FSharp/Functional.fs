@@ -188,6 +188,16 @@ type Functional =
         let rows = Prim.IndexSelect(weight, 0, Prim.Reshape(indices, [| -1 |]))
         Prim.Reshape(rows, Array.append indices.shape [| weight.shape.[1] |])
 
+    /// Embedding whose row paddingIdx (negative: from the end) gets no gradient, as
+    /// F.embedding(padding_idx=...): a padding token's vector stays what it is.
+    static member Embedding(indices: Tensor, weight: Tensor, paddingIdx: int) =
+        let vectors = Functional.Embedding(indices, weight)
+        let rows = weight.shape.[0]
+        if paddingIdx < -rows || paddingIdx >= rows then
+            Prim.Fail(sprintf "embedding: Padding_idx must be within num_embeddings (%d), got %d" rows paddingIdx)
+        let padding = (indices.Eq(float (if paddingIdx < 0 then paddingIdx + rows else paddingIdx))).Unsqueeze(-1)
+        padding.Where(vectors.Detach(), vectors)
+
     /// Mean (or sum, or none) of squared differences; shapes must match.
     static member MseLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
         if input.shape <> target.shape then

@@ -110,6 +110,20 @@ type Tensor internal (storage: Storage, shape: int[], strides: int[], offset: in
     static member (-) (a: int, b: Tensor) = Prim.Scalar(float a, b) - b
     static member (*) (a: int, b: Tensor) = Prim.Scalar(float a, b) * b
     static member (/) (a: int, b: Tensor) = Prim.Scalar(float a, b) / b
+    // Comparisons for C#: x > 0 is a Bool tensor, as in PyTorch. (F#'s own <, > compare values
+    // generically, so F# code writes x.Gt 0.0; == stays reference equality in C#.)
+    static member op_GreaterThan(a: Tensor, b: Tensor) = Prim.Compare("gt", CompareOp.Gt, a, b)
+    static member op_LessThan(a: Tensor, b: Tensor) = Prim.Compare("lt", CompareOp.Lt, a, b)
+    static member op_GreaterThanOrEqual(a: Tensor, b: Tensor) = Prim.Compare("ge", CompareOp.Ge, a, b)
+    static member op_LessThanOrEqual(a: Tensor, b: Tensor) = Prim.Compare("le", CompareOp.Le, a, b)
+    static member op_GreaterThan(a: Tensor, b: float) = Prim.Compare("gt", CompareOp.Gt, a, Prim.Scalar(b, a))
+    static member op_LessThan(a: Tensor, b: float) = Prim.Compare("lt", CompareOp.Lt, a, Prim.Scalar(b, a))
+    static member op_GreaterThanOrEqual(a: Tensor, b: float) = Prim.Compare("ge", CompareOp.Ge, a, Prim.Scalar(b, a))
+    static member op_LessThanOrEqual(a: Tensor, b: float) = Prim.Compare("le", CompareOp.Le, a, Prim.Scalar(b, a))
+    static member op_GreaterThan(a: float, b: Tensor) = Prim.Compare("gt", CompareOp.Gt, Prim.Scalar(a, b), b)
+    static member op_LessThan(a: float, b: Tensor) = Prim.Compare("lt", CompareOp.Lt, Prim.Scalar(a, b), b)
+    static member op_GreaterThanOrEqual(a: float, b: Tensor) = Prim.Compare("ge", CompareOp.Ge, Prim.Scalar(a, b), b)
+    static member op_LessThanOrEqual(a: float, b: Tensor) = Prim.Compare("le", CompareOp.Le, Prim.Scalar(a, b), b)
 
     /// Transpose of a matrix (all dims reversed, as numpy's .T).
     member this.T = Prim.Permute(this, Array.init shape.Length (fun i -> shape.Length - 1 - i))

@@ -5,10 +5,13 @@ public sealed class Sigmoid : Module { public override Tensor Forward(Tensor inp
 public sealed class Tanh : Module { public override Tensor Forward(Tensor input) => input.Tanh(); }
 public sealed class SiLU : Module { public override Tensor Forward(Tensor input) => input.Silu(); }
 
-public sealed class GELU : Module
+/// <summary>GELU (torch.nn.GELU): exact, x·Φ(x), or with approximate "tanh" the tanh form GPT-2 uses.</summary>
+public sealed class GELU(string approximate = "none") : Module
 {
-    public override Tensor Forward(Tensor input) => input.Gelu();
-    protected override string ExtraRepr() => "approximate='none'";
+    public string Approximate { get; } = approximate is "none" or "tanh" ? approximate
+        : throw new ArgumentException($"GELU: approximate argument must be either none or tanh, got '{approximate}'");
+    public override Tensor Forward(Tensor input) => input.Gelu(Approximate);
+    protected override string ExtraRepr() => $"approximate='{Approximate}'";
 }
 
 public sealed class LeakyReLU(double negativeSlope = 0.01) : Module

@@ -28,12 +28,24 @@ public sealed class Embedding : Module
     public int NumEmbeddings { get; }
     public int EmbeddingDim { get; }
 
-    public Embedding(int numEmbeddings, int embeddingDim)
+    /// <summary>The row that padding tokens look up: zeros at first, and never trained (null: none).</summary>
+    public int? PaddingIdx { get; }
+
+    public Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx = null)
     {
         (NumEmbeddings, EmbeddingDim) = (numEmbeddings, embeddingDim);
-        weight = new Parameter(Torch.Randn(numEmbeddings, embeddingDim));
+        if (paddingIdx is { } p)
+        {
+            if (p < -numEmbeddings || p >= numEmbeddings)
+                throw new ArgumentException($"Embedding: Padding_idx must be within num_embeddings ({numEmbeddings}), got {p}");
+            PaddingIdx = p < 0 ? p + numEmbeddings : p;
+        }
+        var initial = Torch.Randn(numEmbeddings, embeddingDim);
+        if (PaddingIdx is { } row) initial = initial.MaskedFill(Torch.Arange(numEmbeddings).Eq(row).Unsqueeze(1), 0);
+        weight = new Parameter(initial);
     }
 
-    public override Tensor Forward(Tensor input) => Functional.Embedding(input, weight);
-    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}";
+    public override Tensor Forward(Tensor input) =>
+        PaddingIdx is { } p ? Functional.Embedding(input, weight, p) : Functional.Embedding(input, weight);
+    protected override string ExtraRepr() => $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is { } p ? $", padding_idx={p}" : "");
 }
