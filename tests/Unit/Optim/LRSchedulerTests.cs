@@ -158,4 +158,33 @@ public class LRSchedulerTests
             new LambdaLR(TwoGroups(), new Func<int, double>[] { _ => 1, _ => 1, _ => 1 })).Message);
         Assert.Contains("initial_lr", Assert.Throws<ArgumentException>(() => new StepLR(TwoGroups(), 3, lastEpoch: 5)).Message);
     }
+
+    [Fact]
+    public void SequentialLR_warms_up_linearly_then_anneals_from_the_base_rate()
+    {
+        var opt = TwoGroups();
+        var warmup = new LinearLR(opt, startFactor: 0.1, totalIters: 5);
+        var cosine = new CosineAnnealingLR(opt, tMax: 10);
+        var s = new SequentialLR(opt, new LRScheduler[] { warmup, cosine }, new[] { 5 });
+        Matches(Sequence(opt, s), (b, e) => e < 5 ? b * (0.1 + 0.9 * e / 5) : b * (1 + Math.Cos(Math.PI * (e - 5) / 10)) / 2);
+    }
+
+    [Fact]
+    public void SequentialLR_starts_each_later_scheduler_at_its_own_epoch_0()
+    {
+        var opt = TwoGroups();
+        var s = new SequentialLR(opt, new LRScheduler[] { new ExponentialLR(opt, gamma: 0.9), new StepLR(opt, stepSize: 2, gamma: 0.5) }, new[] { 4 });
+        Matches(Sequence(opt, s), (b, e) => e < 4 ? b * Math.Pow(0.9, e) : b * Math.Pow(0.5, (e - 4) / 2));
+    }
+
+    [Fact]
+    public void SequentialLR_refuses_a_milestone_count_that_does_not_fit_and_another_optimizer()
+    {
+        var opt = TwoGroups();
+        var other = TwoGroups();
+        var count = Assert.Throws<ArgumentException>(() => new SequentialLR(opt, new LRScheduler[] { new StepLR(opt, 2), new StepLR(opt, 3) }, new[] { 1, 2 }));
+        Assert.Contains("number of schedulers 2 and the number of milestones to be equal to 2", count.Message);
+        var foreign = Assert.Throws<ArgumentException>(() => new SequentialLR(opt, new LRScheduler[] { new StepLR(opt, 2), new StepLR(other, 3) }, new[] { 1 }));
+        Assert.Contains("scheduler StepLR at index 1 with a different optimizer", foreign.Message);
+    }
 }

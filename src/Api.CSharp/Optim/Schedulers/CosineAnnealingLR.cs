@@ -42,5 +42,9 @@ public sealed class CosineAnnealingLR : LRScheduler
         return result;
     }
 
+    /// <inheritdoc/>
+    protected override double[] ClosedFormLr() =>
+        BaseLrs.Select(lr => _etaMin + (lr - _etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / _tMax)) / 2).ToArray();
+
     static int FloorMod(int a, int n) => ((a % n) + n) % n;
 }

@@ -20,4 +20,7 @@ public sealed class ExponentialLR : LRScheduler
     /// <inheritdoc/>
     protected override double[] GetLr() =>
         LastEpoch == 0 ? CurrentLrs() : CurrentLrs().Select(lr => lr * _gamma).ToArray();
+
+    /// <inheritdoc/>
+    protected override double[] ClosedFormLr() => BaseLrs.Select(lr => lr * Math.Pow(_gamma, LastEpoch)).ToArray();
 }

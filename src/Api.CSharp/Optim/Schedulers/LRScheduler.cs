@@ -37,31 +37,58 @@ public abstract class LRScheduler
     public IReadOnlyList<double> BaseLrs { get; }
 
     /// <summary>The index of the last epoch (or batch) stepped: 0 after construction.</summary>
-    public int LastEpoch { get; private set; }
+    public int LastEpoch { get; private protected set; }
 
     /// <summary>How many times <see cref="Step"/> has run, the construction's initial step included.</summary>
-    protected int StepCount { get; private set; }
+    protected int StepCount { get; private protected set; }
 
     /// <summary>The learning rates this scheduler last set, one per group (PyTorch's get_last_lr()).</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
     /// <summary>Advances one epoch and sets every group's learning rate.</summary>
-    public void Step()
+    public virtual void Step()
     {
         StepCount++;
         LastEpoch++;
-        var lrs = GetLr();
-        var groups = Optimizer.ParamGroups;
-        for (var i = 0; i < groups.Count; i++) groups[i].Lr = lrs[i];
-        _lastLr = groups.Select(g => g.Lr).ToArray();
+        Apply(GetLr());
     }
 
+    /// <summary>
+    /// Restarts at <paramref name="epoch"/> with the closed-form rates where the scheduler has
+    /// them (PyTorch's step(epoch)): how <see cref="SequentialLR"/> starts the next scheduler.
+    /// </summary>
+    internal void StepTo(int epoch)
+    {
+        StepCount++;
+        LastEpoch = epoch;
+        Apply(ClosedFormLr() ?? GetLr());
+    }
+
+    /// <summary>Takes back one epoch, leaving the rates (SequentialLR undoing the construction's step).</summary>
+    internal void Rewind() => LastEpoch--;
+
+    void Apply(double[] lrs)
+    {
+        var groups = Optimizer.ParamGroups;
+        for (var i = 0; i < groups.Count; i++) groups[i].Lr = lrs[i];
+        RecordLastLr(groups.Select(g => g.Lr).ToArray());
+    }
+
+    /// <summary>Records the rates <see cref="GetLastLr"/> reports.</summary>
+    private protected void RecordLastLr(IReadOnlyList<double> lrs) => _lastLr = lrs.ToArray();
+
     /// <summary>The first step, to epoch 0; subclasses call it last in their constructor.</summary>
-    protected void InitialStep()
+    protected internal void InitialStep()
     {
         StepCount = 0;
         Step();
     }
+
+    /// <summary>
+    /// Each group's rate at <see cref="LastEpoch"/> from its base rate alone (PyTorch's
+    /// _get_closed_form_lr), or null where the schedule has no closed form.
+    /// </summary>
+    protected virtual double[]? ClosedFormLr() => null;
 
     /// <summary>The learning rate of each group at <see cref="LastEpoch"/> (PyTorch's get_lr), from the groups' current rates.</summary>
     protected abstract double[] GetLr();

@@ -39,4 +39,8 @@ public sealed class LinearLR : LRScheduler
         var factor = 1.0 + (_endFactor - _startFactor) / (_totalIters * _startFactor + (LastEpoch - 1) * (_endFactor - _startFactor));
         return lrs.Select(lr => lr * factor).ToArray();
     }
+
+    /// <inheritdoc/>
+    protected override double[] ClosedFormLr() =>
+        BaseLrs.Select(lr => lr * (_startFactor + (_endFactor - _startFactor) * Math.Min(_totalIters, LastEpoch) / _totalIters)).ToArray();
 }

@@ -30,4 +30,11 @@ public sealed class MultiStepLR : LRScheduler
         _milestones.TryGetValue(LastEpoch, out var count)
             ? CurrentLrs().Select(lr => lr * Math.Pow(_gamma, count)).ToArray()
             : CurrentLrs();
+
+    /// <inheritdoc/>
+    protected override double[] ClosedFormLr()
+    {
+        var passed = _milestones.Where(kv => kv.Key <= LastEpoch).Sum(kv => kv.Value);
+        return BaseLrs.Select(lr => lr * Math.Pow(_gamma, passed)).ToArray();
+    }
 }

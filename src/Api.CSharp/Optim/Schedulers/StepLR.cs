@@ -24,4 +24,7 @@ public sealed class StepLR : LRScheduler
     /// <inheritdoc/>
     protected override double[] GetLr() =>
         LastEpoch == 0 || LastEpoch % _stepSize != 0 ? CurrentLrs() : CurrentLrs().Select(lr => lr * _gamma).ToArray();
+
+    /// <inheritdoc/>
+    protected override double[] ClosedFormLr() => BaseLrs.Select(lr => lr * Math.Pow(_gamma, LastEpoch / _stepSize)).ToArray();
 }
