@@ -119,53 +119,6 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
-    public Storage ArgSort(Strided x, int dim, bool descending)
-    {
-        var o = Allocate(DType.Int64, x.Count);
-        if (x.Count > 0) DTypeDispatch.On<ArgSortRun, bool>(x.DType, new(this, x, dim, descending, o));
-        return o;
-    }
-
-    readonly struct ArgSortRun(GpuBackend g, Strided x, int dim, bool descending, GpuStorage o) : IDTypeFunc<bool>
-    {
-        public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
-        {
-            var s = RowSplit.Of(x, [dim]);
-            var outStrides = Layout.ContiguousStrides(x.Shape);
-            var lanes = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "sort");
-            var outLanes = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, "sort");
-            if (descending)
-                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMax>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
-            else
-                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMin>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
-            return true;
-        }
-    }
-
-    /// <inheritdoc />
-    public Storage CumSum(Strided x, int dim)
-    {
-        if (x.DType is not (DType.Float32 or DType.Float64 or DType.Int64))
-            throw new NotSupportedException($"cumsum is not supported for {x.DType.TorchName()} tensors on the GPU backend");
-        var o = Allocate(x.DType, x.Count);
-        if (x.Count > 0) DTypeDispatch.On<CumSumRun, bool>(x.DType, new(this, x, dim, o));
-        return o;
-    }
-
-    readonly struct CumSumRun(GpuBackend g, Strided x, int dim, GpuStorage o) : IDTypeFunc<bool>
-    {
-        public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
-        {
-            var s = RowSplit.Of(x, [dim]);
-            var outStrides = Layout.ContiguousStrides(x.Shape);
-            var lanes = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "cumsum");
-            var outLanes = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, "cumsum");
-            g.Kernels.Launch(ScanKernels.CumSum<T, N>, s.Rows, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<T>());
-            return true;
-        }
-    }
-
-    /// <inheritdoc />
     public Storage Softmax(Strided x, int dim, bool log)
     {
         if (!x.DType.IsFloating())

@@ -191,7 +191,7 @@ type Functional =
     /// Embedding whose row paddingIdx (negative: from the end) gets no gradient, as
     /// F.embedding(padding_idx=...): a padding token's vector stays what it is.
     static member Embedding(indices: Tensor, weight: Tensor, paddingIdx: int) =
-        let vectors = Functional.Embedding(indices, weight)
+        let vectors = Functional.Embedding(indices, weight)   // checks weight's rank first
         let rows = weight.shape.[0]
         if paddingIdx < -rows || paddingIdx >= rows then
             Prim.Fail(sprintf "embedding: Padding_idx must be within num_embeddings (%d), got %d" rows paddingIdx)

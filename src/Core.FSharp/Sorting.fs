@@ -10,10 +10,14 @@ open System.Runtime.InteropServices
 /// place it came from.
 [<Extension; AbstractClass; Sealed>]
 type SortingExtensions =
+    /// x viewed with at least one dim, and dim normalised against it.
+    static member private Lanes(op: string, x: Tensor, dim: int) =
+        let x1 = if x.Dim = 0 then Prim.Reshape(x, [| 1 |]) else x
+        struct (x1, Shape.normDim op x1.Dim dim)
+
     /// The order along dim of x viewed with at least one dim, and that dim normalised.
     static member private Order(op: string, x: Tensor, dim: int, descending: bool) =
-        let x1 = if x.Dim = 0 then Prim.Reshape(x, [| 1 |]) else x
-        let d = Shape.normDim op x1.Dim dim
+        let struct (x1, d) = SortingExtensions.Lanes(op, x, dim)
         struct (x1, d, Prim.Plain(x1.backend.ArgSort(x1.strided, d, descending), x1.shape))
 
     /// The indices that sort x along dim (smallest first, or largest first when descending), as torch.argsort.
@@ -32,9 +36,10 @@ type SortingExtensions =
     /// their indices, as torch.topk: var (values, indices) = logits.TopK(5).
     [<Extension>]
     static member TopK(x: Tensor, k: int, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(true)>] largest: bool) =
-        let struct (x1, d, order) = SortingExtensions.Order("topk", x, dim, largest)
+        let struct (x1, d) = SortingExtensions.Lanes("topk", x, dim)
         if k < 0 || k > x1.shape.[d] then
             raise (ArgumentException(sprintf "topk: selected index k (%d) out of range for dimension %d of size %d" k d x1.shape.[d]))
+        let struct (_, _, order) = SortingExtensions.Order("topk", x, dim, largest)
         let first = Prim.Narrow(order, d, 0, k)
         let shape = if x.Dim = 0 then [||] else first.shape
         struct (Prim.Reshape(x1.Gather(d, first), shape), Prim.Reshape(first, shape))

@@ -60,12 +60,12 @@ module Tensor =
     let isinf (x: Tensor) = x.IsInf()
     let isfinite (x: Tensor) = x.IsFinite()
     let any (x: Tensor) = x.Any()
+    let all (x: Tensor) = x.All()
     /// Sorted along dim (smallest first), and the indices the values came from.
     let sort (dim: int) (x: Tensor) = let struct (values, indices) = x.Sort dim in values, indices
     let argsort (dim: int) (x: Tensor) = x.ArgSort dim
     /// The k largest along the last dim, largest first, and their indices.
     let topk (k: int) (x: Tensor) = let struct (values, indices) = x.TopK k in values, indices
-    let all (x: Tensor) = x.All()
     let permute (dims: int list) (x: Tensor) = x.Permute(List.toArray dims)
     let transpose (d0: int) (d1: int) (x: Tensor) = x.Transpose(d0, d1)
     let matmul (a: Tensor) (b: Tensor) = a.MatMul b
