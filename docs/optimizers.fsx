@@ -16,8 +16,9 @@ open Hybrid.Docs
 `RMSprop`, `Adagrad` and `LBFGS` (with strong-Wolfe line search), with PyTorch's defaults and
 update rules. Each takes parameters or parameter groups (`ParamGroup`, with per-group options),
 and has `ZeroGrad()`, `Step()` and a state dict. Learning-rate schedulers: `StepLR`,
-`MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `LinearLR`, `LambdaLR`, `OneCycleLR`,
-`ReduceLROnPlateau`, and `SequentialLR`, which chains them (a `LinearLR` warm-up, then a
+`MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `CosineAnnealingWarmRestarts`, `LinearLR`,
+`ConstantLR`, `PolynomialLR`, `LambdaLR`, `OneCycleLR`, `ReduceLROnPlateau`, and `SequentialLR`,
+which chains them (a `LinearLR` warm-up, then a
 cosine decay); `ClipGradNorm`/`ClipGradValue` clip gradients.
 
 ## Comparing optimizers

@@ -147,6 +147,13 @@ type ElementwiseExtensions =
     [<Extension>] static member Bool(x: Tensor) = Prim.Cast(x, DType.Bool)
     [<Extension>] static member Byte(x: Tensor) = Prim.Cast(x, DType.UInt8)
 
+    /// The same values on the device named as PyTorch names it ("cpu", "cuda", "cuda:1").
+    [<Extension>] static member To(x: Tensor, device: string) = x.To(Device.Parse device)
+    /// The same values on the first CUDA GPU (x.cuda()).
+    [<Extension>] static member Cuda(x: Tensor) = x.To Device.Cuda
+    /// The same values in CPU memory (x.cpu()).
+    [<Extension>] static member Cpu(x: Tensor) = x.To Device.Cpu
+
     /// The same values on another device.
     [<Extension>]
     static member To(x: Tensor, device: Device) =

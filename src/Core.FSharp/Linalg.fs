@@ -667,6 +667,16 @@ type Linalg =
           SingularValues = singular }
 
 /// torch.linalg for F#: `linalg.inv a`, `linalg.qr a`, ...
+/// x.Norm(), as torch.norm and Tensor.norm: a vector norm (Linalg.VectorNorm).
+[<System.Runtime.CompilerServices.Extension; AbstractClass; Sealed>]
+type NormExtensions =
+    /// The p-norm over dims (all when none): x.Norm(), x.Norm(1), x.Norm(2, [1], keepdim: true).
+    [<System.Runtime.CompilerServices.Extension>]
+    static member Norm(x: Tensor, [<Optional; DefaultParameterValue(2.0)>] p: float,
+                       [<Optional; DefaultParameterValue(null: int[])>] dims: int[],
+                       [<Optional; DefaultParameterValue(false)>] keepdim: bool) =
+        Linalg.VectorNorm(x, p, dims, keepdim)
+
 [<RequireQualifiedAccess>]
 module linalg =
     let inv (a: Tensor) = Linalg.Inv a

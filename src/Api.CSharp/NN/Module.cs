@@ -187,6 +187,15 @@ public abstract partial class Module
     /// <summary>Moves every parameter and buffer to a device (parameters stay leaves that require grad).</summary>
     public Module To(Device device) => Convert(t => t.To(device));
 
+    /// <summary>Moves every parameter and buffer to the device named as PyTorch names it ("cpu", "cuda", "cuda:1").</summary>
+    public Module To(string device) => To(Device.Parse(device));
+
+    /// <summary>Moves every parameter and buffer to the first CUDA GPU (module.cuda()).</summary>
+    public Module Cuda() => To(Device.Cuda);
+
+    /// <summary>Moves every parameter and buffer to CPU memory (module.cpu()).</summary>
+    public Module Cpu() => To(Device.Cpu);
+
     /// <summary>Converts every floating parameter and buffer to a dtype.</summary>
     public Module To(DType dtype) => Convert(t => t.DType.IsFloating() ? t.To(dtype) : t);
 

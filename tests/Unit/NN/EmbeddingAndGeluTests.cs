@@ -54,4 +54,22 @@ public class EmbeddingAndGeluTests
         Assert.Equal(new[] { true, true, false }, (1 > x).ToArray<bool>());
         Assert.Equal(DType.Bool, (x > 0).DType);
     }
+
+    [Fact]
+    public void Norm_and_moves_named_as_in_PyTorch()
+    {
+        var x = Torch.Tensor(new[,] { { 3f, -4f }, { 0f, 1f } });
+        Expect.Scalar(x.Norm(), Math.Sqrt(26), 1e-6);
+        Expect.Scalar(x.Norm(1), 8, 1e-6);
+        Expect.Close(x.Norm(2, new[] { 1 }), new double[] { 5, 1 }, 1e-6);
+        Assert.Equal(new[] { 2, 1 }, x.Norm(2, new[] { 1 }, keepdim: true).Shape);
+        Assert.Equal(Device.Cpu, x.To("cpu").Device);
+        Assert.Equal(new Device("ilgpu", 0), x.To("ilgpu:0").Device);
+        Assert.Equal(Device.Cpu, x.To("ilgpu").Cpu().Device);
+        var linear = new Linear(2, 1);
+        linear.To("ilgpu");
+        Assert.Equal(new Device("ilgpu", 0), linear.weight.Device);
+        linear.Cpu();
+        Assert.Equal(Device.Cpu, linear.weight.Device);
+    }
 }

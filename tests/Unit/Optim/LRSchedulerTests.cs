@@ -187,4 +187,38 @@ public class LRSchedulerTests
         var foreign = Assert.Throws<ArgumentException>(() => new SequentialLR(opt, new LRScheduler[] { new StepLR(opt, 2), new StepLR(other, 3) }, new[] { 1 }));
         Assert.Contains("scheduler StepLR at index 1 with a different optimizer", foreign.Message);
     }
+
+    [Fact]
+    public void ConstantLR_scales_until_total_iters()
+    {
+        var opt = TwoGroups();
+        Matches(Sequence(opt, new ConstantLR(opt, factor: 0.25, totalIters: 4)), (b, e) => e < 4 ? b * 0.25 : b);
+        Assert.Throws<ArgumentException>(() => new ConstantLR(TwoGroups(), factor: 0));
+    }
+
+    [Fact]
+    public void PolynomialLR_decays_to_zero_along_a_polynomial()
+    {
+        var opt = TwoGroups();
+        Matches(Sequence(opt, new PolynomialLR(opt, totalIters: 8, power: 2)), (b, e) => b * Math.Pow(1 - Math.Min(e, 8) / 8.0, 2), 1e-9);
+    }
+
+    [Fact]
+    public void CosineAnnealingWarmRestarts_restarts_after_cycles_that_double()
+    {
+        var opt = TwoGroups();
+        const double etaMin = 0.001;
+        // Cycles of 3, 6 and 12 epochs start at epochs 0, 3 and 9.
+        static (int Cur, int Length) Cycle(int e) => e < 3 ? (e, 3) : e < 9 ? (e - 3, 6) : (e - 9, 12);
+        Matches(Sequence(opt, new CosineAnnealingWarmRestarts(opt, t0: 3, tMult: 2, etaMin: etaMin)),
+            (b, e) => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * Cycle(e).Cur / Cycle(e).Length)) / 2);
+    }
+
+    [Fact]
+    public void SequentialLR_restarts_a_warm_restart_schedule_from_its_closed_form()
+    {
+        var opt = TwoGroups();
+        var s = new SequentialLR(opt, new LRScheduler[] { new ConstantLR(opt, factor: 0.5, totalIters: 10), new CosineAnnealingWarmRestarts(opt, t0: 4) }, new[] { 2 });
+        Matches(Sequence(opt, s), (b, e) => e < 2 ? b * 0.5 : b * (1 + Math.Cos(Math.PI * ((e - 2) % 4) / 4)) / 2);
+    }
 }
