@@ -198,12 +198,55 @@ type Functional =
         let padding = (indices.Eq(float (if paddingIdx < 0 then paddingIdx + rows else paddingIdx))).Unsqueeze(-1)
         padding.Where(vectors.Detach(), vectors)
 
+    static member private SameShape(op: string, input: Tensor, target: Tensor) =
+        if input.shape <> target.shape then
+            Prim.Fail(sprintf "%s: input shape %s and target shape %s must be the same" op (Shape.show input.shape) (Shape.show target.shape))
+
     /// Mean (or sum, or none) of squared differences; shapes must match.
     static member MseLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
-        if input.shape <> target.shape then
-            Prim.Fail(sprintf "mse_loss: input shape %s and target shape %s must be the same" (Shape.show input.shape) (Shape.show target.shape))
+        Functional.SameShape("mse_loss", input, target)
         let d = input - target
         Functional.Reduce(d * d, reduction)
+
+    /// Mean (or sum, or none) of absolute differences, as F.l1_loss.
+    static member L1Loss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+        Functional.SameShape("l1_loss", input, target)
+        Functional.Reduce((input - target).Abs(), reduction)
+
+    /// |d| − β/2 beyond β, d²/(2β) within (plain |d| when β = 0), as F.smooth_l1_loss.
+    static member SmoothL1Loss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                               [<Optional; DefaultParameterValue(1.0)>] beta: float) =
+        Functional.SameShape("smooth_l1_loss", input, target)
+        if beta < 0.0 then Prim.Fail(sprintf "smooth_l1_loss: beta must be non-negative, got %g" beta)
+        let d = (input - target).Abs()
+        Functional.Reduce((if beta = 0.0 then d else d.Lt(beta).Where(d * d * (0.5 / beta), d - 0.5 * beta)), reduction)
+
+    /// d²/2 within δ, δ·(|d| − δ/2) beyond, as F.huber_loss.
+    static member HuberLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                            [<Optional; DefaultParameterValue(1.0)>] delta: float) =
+        Functional.SameShape("huber_loss", input, target)
+        if delta <= 0.0 then Prim.Fail(sprintf "huber_loss: delta must be positive, got %g" delta)
+        let d = (input - target).Abs()
+        Functional.Reduce(d.Lt(delta).Where(d * d * 0.5, (d - 0.5 * delta) * delta), reduction)
+
+    /// Binary cross-entropy of probabilities in [0, 1] against targets, each log clamped at −100
+    /// as PyTorch does (so a probability of 0 or 1 gives a finite loss), as F.binary_cross_entropy.
+    static member BinaryCrossEntropy(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                                     [<Optional; DefaultParameterValue(null: Tensor)>] weight: Tensor) =
+        Functional.SameShape("binary_cross_entropy", input, target)
+        let loss = -(target * input.Log().ClampMin(-100.0) + (1.0 - target) * (1.0 - input).Log().ClampMin(-100.0))
+        Functional.Reduce((if isNull weight then loss else loss * weight), reduction)
+
+    /// KL divergence Σ target·(log target − input) of log-probabilities `input` from `target`
+    /// (probabilities, or log-probabilities when logTarget), as F.kl_div; terms with target 0
+    /// are 0. Mean averages over elements, as PyTorch's "mean" (its "batchmean" is Sum / batch size).
+    static member KlDiv(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                        [<Optional; DefaultParameterValue(false)>] logTarget: bool) =
+        Functional.SameShape("kl_div", input, target)
+        let loss =
+            if logTarget then target.Exp() * (target - input)
+            else target.Gt(0.0).Where(target * (target.ClampMin(1e-38).Log() - input), Prim.Scalar(0.0, input))
+        Functional.Reduce(loss, reduction)
 
     /// Negative log-likelihood of class indices: input (N, C) log-probabilities, target (N) Int64.
     static member NllLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =

@@ -40,34 +40,19 @@ public sealed class MSELoss(Reduction reduction = Reduction.Mean) : Loss(reducti
 /// <summary>Mean absolute error (torch.nn.L1Loss).</summary>
 public sealed class L1Loss(Reduction reduction = Reduction.Mean) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        SameShape(input, target);
-        return Reduce((input - target).Abs());
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.L1Loss(input, target, Reduction);
 }
 
 /// <summary>Huber-like loss with a quadratic zone of width beta, divided by beta (torch.nn.SmoothL1Loss).</summary>
 public sealed class SmoothL1Loss(Reduction reduction = Reduction.Mean, double beta = 1.0) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        SameShape(input, target);
-        var d = (input - target).Abs();
-        if (beta == 0) return Reduce(d);
-        return Reduce(d.Lt(beta).Where(d * d * (0.5 / beta), d - 0.5 * beta));
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.SmoothL1Loss(input, target, Reduction, beta);
 }
 
 /// <summary>Huber loss: quadratic below delta, linear above (torch.nn.HuberLoss).</summary>
 public sealed class HuberLoss(Reduction reduction = Reduction.Mean, double delta = 1.0) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        SameShape(input, target);
-        var d = (input - target).Abs();
-        return Reduce(d.Lt(delta).Where(d * d * 0.5, (d - 0.5 * delta) * delta));
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.HuberLoss(input, target, Reduction, delta);
 }
 
 /// <summary>
@@ -105,12 +90,7 @@ public sealed class NLLLoss(Tensor? weight = null, Reduction reduction = Reducti
 /// <summary>Binary cross-entropy of probabilities in (0, 1) (torch.nn.BCELoss); logs clamped at −100 as PyTorch.</summary>
 public sealed class BCELoss(Tensor? weight = null, Reduction reduction = Reduction.Mean) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        SameShape(input, target);
-        var loss = -(target * input.Log().ClampMin(-100) + (1 - target) * (1 - input).Log().ClampMin(-100));
-        return Reduce(weight is null ? loss : loss * weight);
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.BinaryCrossEntropy(input, target, Reduction, weight!);
 }
 
 /// <summary>Binary cross-entropy of logits, stable for any logit, with an optional positive-class weight (torch.nn.BCEWithLogitsLoss).</summary>
@@ -134,12 +114,5 @@ public sealed class BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction
 /// <summary>KL divergence with input as log-probabilities (torch.nn.KLDivLoss); mean reduction averages over elements.</summary>
 public sealed class KLDivLoss(Reduction reduction = Reduction.Mean, bool logTarget = false) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        SameShape(input, target);
-        var loss = logTarget
-            ? target.Exp() * (target - input)
-            : target.Gt(0).Where(target * (target.ClampMin(1e-38).Log() - input), Torch.ZerosLike(input));
-        return Reduce(loss);
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.KlDiv(input, target, Reduction, logTarget);
 }

@@ -82,8 +82,12 @@ public class LossModuleTests
     [Fact]
     public void Losses_reject_mismatched_shapes_naming_the_loss()
     {
+        // The modules are the functions of F: the message names the function that refused.
         var ex = Assert.Throws<ArgumentException>(() => new L1Loss().Forward(Torch.Zeros(3), Torch.Zeros(4)));
-        Assert.Contains("L1Loss", ex.Message);
-        Assert.Contains("(3)", ex.Message);
+        Assert.Contains("l1_loss: input shape (3) and target shape (4) must be the same", ex.Message);
+        var kl = Assert.Throws<ArgumentException>(() => new KLDivLoss().Forward(Torch.Zeros(2, 3), Torch.Zeros(3)));
+        Assert.Contains("kl_div: input shape (2, 3) and target shape (3) must be the same", kl.Message);
+        var beta = Assert.Throws<ArgumentException>(() => Functional.SmoothL1Loss(Torch.Zeros(2), Torch.Zeros(2), beta: -1));
+        Assert.Contains("smooth_l1_loss: beta must be non-negative, got -1", beta.Message);
     }
 }
