@@ -188,6 +188,23 @@ type Functional =
         let rows = Prim.IndexSelect(weight, 0, Prim.Reshape(indices, [| -1 |]))
         Prim.Reshape(rows, Array.append indices.shape [| weight.shape.[1] |])
 
+    /// x padded with `value`, sizes given as F.pad gives them: (before, after) of the last dim,
+    /// then of the one before it, and so on (F.pad(x, [1, 1, 2, 0]) pads width by 1 | 1 and
+    /// height by 2 | 0). Constant padding only; negative sizes (cropping) are refused.
+    static member Pad(x: Tensor, pad: int[], [<Optional; DefaultParameterValue(0.0)>] value: float) =
+        if pad.Length % 2 <> 0 then Prim.Fail(sprintf "pad: Padding length must be divisible by 2, got %d" pad.Length)
+        if pad.Length / 2 > x.Dim then
+            Prim.Fail(sprintf "pad: Padding length should be less than or equal to two times the input dimension but got padding length %d and input of dimension %d" pad.Length x.Dim)
+        let before, after = Array.zeroCreate x.Dim, Array.zeroCreate x.Dim
+        for k in 0 .. pad.Length / 2 - 1 do
+            before.[x.Dim - 1 - k] <- pad.[2 * k]
+            after.[x.Dim - 1 - k] <- pad.[2 * k + 1]
+        Join.Pad(x, before, after, value)
+
+    /// One-hot rows of Int64 class indices, (..., numClasses) Int64, as F.one_hot; numClasses −1
+    /// takes the largest index + 1.
+    static member OneHot(indices: Tensor, [<Optional; DefaultParameterValue(-1)>] numClasses: int) = indices.OneHot numClasses
+
     /// Embedding whose row paddingIdx (negative: from the end) gets no gradient, as
     /// F.embedding(padding_idx=...): a padding token's vector stays what it is.
     static member Embedding(indices: Tensor, weight: Tensor, paddingIdx: int) =

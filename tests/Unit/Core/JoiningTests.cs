@@ -71,4 +71,16 @@ public class JoiningTests
         var p = Join.Pad(Torch.Tensor(new[] { 1f, 2f }), new[] { 1 }, new[] { 2 }, -1);
         Expect.Close(p, new[] { 5 }, new double[] { -1, 1, 2, -1, -1 });
     }
+
+    [Fact]
+    public void Functional_Pad_reads_its_sizes_from_the_last_dim_backwards_and_OneHot_can_infer_the_classes()
+    {
+        // Width 1 | 0, height 0 | 1, value 9.
+        Expect.Close(Functional.Pad(A(), new[] { 1, 0, 0, 1 }, 9), new[] { 3, 3 }, new double[] { 9, 1, 2, 9, 3, 4, 9, 9, 9 });
+        Expect.Close(Functional.Pad(A(), new[] { 0, 2 }), new[] { 2, 4 }, new double[] { 1, 2, 0, 0, 3, 4, 0, 0 });
+        Assert.Contains("divisible by 2", Assert.Throws<ArgumentException>(() => Functional.Pad(A(), new[] { 1 })).Message);
+        Assert.Contains("padding length 6 and input of dimension 2", Assert.Throws<ArgumentException>(() => Functional.Pad(A(), new[] { 1, 1, 1, 1, 1, 1 })).Message);
+        Assert.Equal(new long[] { 0, 1, 0, 1, 0, 0 }, Functional.OneHot(Torch.Tensor(new[] { 1L, 0L }), 3).ToArray<long>());
+        Assert.Equal(new long[] { 0, 1, 1, 0 }, Functional.OneHot(Torch.Tensor(new[] { 1L, 0L })).ToArray<long>());
+    }
 }
