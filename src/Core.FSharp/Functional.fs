@@ -160,6 +160,29 @@ type Functional =
         if input.Dim = 4 then y else Prim.Squeeze(y, 0)
 
     /// The average-pooling primitive: x (N, C, H, W) → (N, C, oh, ow). Operands are validated by AvgPool2d.
+    /// The mean of each of outH × outW regions of the last two dims, as F.adaptive_avg_pool2d:
+    /// region i spans rows [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), likewise for columns. Square blocks
+    /// that tile the input are one average pool; any other layout (uneven or overlapping
+    /// regions) is separable, Rows · x · Colsᵀ with Rows (outH × H) holding 1/size over each
+    /// region: two matrix products, whatever the number of regions.
+    static member AdaptiveAvgPool2d(input: Tensor, outputHeight: int, outputWidth: int) =
+        if input.Dim <> 3 && input.Dim <> 4 then
+            Prim.Fail(sprintf "adaptive_avg_pool2d: expected 3D or 4D input, got %s" (Shape.show input.shape))
+        if outputHeight <= 0 || outputWidth <= 0 then
+            Prim.Fail(sprintf "adaptive_avg_pool2d: output size must be positive, got (%d, %d)" outputHeight outputWidth)
+        let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
+        if h % outputHeight = 0 && w % outputWidth = 0 && h / outputHeight = w / outputWidth then
+            Functional.AvgPool2d(input, h / outputHeight)
+        else
+            let averaging (outSize: int) (size: int) =
+                let m = Array.zeroCreate (outSize * size)
+                for i in 0 .. outSize - 1 do
+                    let first, last = i * size / outSize, ((i + 1) * size + outSize - 1) / outSize
+                    for k in first .. last - 1 do m.[i * size + k] <- 1.0 / float (last - first)
+                Create.FromArray(m, [| outSize; size |], false, Nullable input.Device).To input.DType
+            let rows, cols = averaging outputHeight h, averaging outputWidth w
+            rows.MatMul(input.MatMul(cols.T))
+
     static member internal AvgPool2dPrimitive(x: Tensor, window: Window2d) =
         let shape = [| x.shape.[0]; x.shape.[1]; window.OutH x.shape.[2]; window.OutW x.shape.[3] |]
         Prim.Result(AvgPool2d window, [| x |], x.backend.AvgPool2d(x.strided, window), shape)

@@ -59,30 +59,7 @@ public sealed class AdaptiveAvgPool2d(int outputHeight, int outputWidth) : Modul
     public int OutputHeight { get; } = outputHeight;
     public int OutputWidth { get; } = outputWidth;
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Dim != 3 && input.Dim != 4)
-            throw new ArgumentException($"AdaptiveAvgPool2d: expected 3D or 4D input, got {LayerText.Shape(input.Shape)}");
-        var (h, w) = (input.Shape[^2], input.Shape[^1]);
-        // Regions that tile the input evenly in square blocks are the windows of one average pool:
-        // one op, not one per output cell.
-        if (OutputHeight > 0 && OutputWidth > 0 && h % OutputHeight == 0 && w % OutputWidth == 0 && h / OutputHeight == w / OutputWidth)
-            return Functional.AvgPool2d(input, h / OutputHeight);
-        // Region i spans [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), as PyTorch.
-        var rows = new Tensor[OutputHeight];
-        for (var i = 0; i < OutputHeight; i++)
-        {
-            var (h0, h1) = (i * h / OutputHeight, ((i + 1) * h + OutputHeight - 1) / OutputHeight);
-            var cells = new Tensor[OutputWidth];
-            for (var j = 0; j < OutputWidth; j++)
-            {
-                var (w0, w1) = (j * w / OutputWidth, ((j + 1) * w + OutputWidth - 1) / OutputWidth);
-                cells[j] = input.Narrow(-2, h0, h1 - h0).Narrow(-1, w0, w1 - w0).Mean(new[] { -2, -1 });
-            }
-            rows[i] = Join.Stack(cells, -1);
-        }
-        return Join.Stack(rows, -2);
-    }
+    public override Tensor Forward(Tensor input) => Functional.AdaptiveAvgPool2d(input, OutputHeight, OutputWidth);
 
     protected override string ExtraRepr() => $"output_size=({OutputHeight}, {OutputWidth})";
 }

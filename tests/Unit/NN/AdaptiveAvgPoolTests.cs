@@ -7,7 +7,7 @@ namespace Hybrid.Unit.NN;
 /// <summary>
 /// AdaptiveAvgPool2d against the means of its regions, computed here: region i spans rows
 /// [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), as PyTorch. Evenly tiled inputs take one average pool; the
-/// others one mean per region.
+/// others two matrix products with averaging matrices.
 /// </summary>
 public class AdaptiveAvgPoolTests
 {
@@ -41,6 +41,26 @@ public class AdaptiveAvgPoolTests
         Assert.Equal(new long[] { 2, 3, outH, outW }, y.Shape.Select(d => (long)d));
         var expected = RegionMeans(D(x), 6, h, w, outH, outW);
         var actual = D(y);
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 12);
+    }
+
+    [Theory]
+    [InlineData(6, 6, 4, 4)]    // overlapping regions
+    [InlineData(7, 5, 3, 2)]    // uneven regions
+    public void The_gradient_shares_each_region_out_equally(int h, int w, int outH, int outW)
+    {
+        var x = Randn64(h + w, 1, 1, h, w).RequiresGrad_();
+        Functional.AdaptiveAvgPool2d(x, outH, outW).Sum().Backward();
+        // Each element receives 1/size from every region that contains it.
+        var expected = new double[h * w];
+        for (var i = 0; i < outH; i++)
+        for (var j = 0; j < outW; j++)
+        {
+            int h0 = i * h / outH, h1 = ((i + 1) * h + outH - 1) / outH, w0 = j * w / outW, w1 = ((j + 1) * w + outW - 1) / outW;
+            for (var r = h0; r < h1; r++)
+            for (var c = w0; c < w1; c++) expected[r * w + c] += 1.0 / ((h1 - h0) * (w1 - w0));
+        }
+        var actual = D(x.Grad!);
         for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 12);
     }
 }
