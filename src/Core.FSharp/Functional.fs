@@ -288,11 +288,27 @@ type Functional =
             else target.Gt(0.0).Where(target * (target.ClampMin(1e-38).Log() - input), Prim.Scalar(0.0, input))
         Functional.Reduce(loss, reduction)
 
-    /// Negative log-likelihood of class indices: input (N, C) log-probabilities, target (N) Int64.
-    static member NllLoss(input: Tensor, target: Tensor, [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction) =
+    /// Negative log-likelihood of class indices, as F.nll_loss: input (N, C) or (C)
+    /// log-probabilities, target (N) or () Int64; optional class weights (C) and an ignored
+    /// target index (−100 by default) whose samples count for nothing, the mean then being over
+    /// the weight of the others.
+    static member NllLoss(input: Tensor, target: Tensor,
+                          [<Optional; DefaultParameterValue(Reduction.Mean)>] reduction: Reduction,
+                          [<Optional; DefaultParameterValue(null: Tensor)>] weight: Tensor,
+                          [<Optional; DefaultParameterValue(-100L)>] ignoreIndex: int64) =
         if input.Dim <> 2 && input.Dim <> 1 then Prim.Fail(sprintf "nll_loss: expected input of shape (N, C) or (C), got %s" (Shape.show input.shape))
         if target.DType <> DType.Int64 then
             Prim.Fail(sprintf "nll_loss: expected target of dtype int64 (class indices), got %s" (target.DType.TorchName()))
+        let x = if input.Dim = 1 then Prim.Unsqueeze(input, 0) else input
+        Functional.CheckWeight("nll_loss", weight, x.shape.[1])
+        if isNull weight && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
+            Functional.PlainPick(input, target, reduction)
+        else
+            let loss = Functional.WeightedPick("nll_loss", x, weight, target, ignoreIndex, 0.0, reduction)
+            if input.Dim = 1 && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
+
+    /// −input[n, target[n]], every target a class: the loss without weights or ignored samples.
+    static member private PlainPick(input: Tensor, target: Tensor, reduction: Reduction) =
         let input, target = (if input.Dim = 1 then Prim.Unsqueeze(input, 0), Prim.Reshape(target, [| 1 |]) else input, target)
         if target.Dim <> 1 || target.shape.[0] <> input.shape.[0] then
             Prim.Fail(sprintf "nll_loss: Expected input batch_size (%d) to match target batch_size (%d)" input.shape.[0] (if target.Dim = 0 then 1 else target.shape.[0]))
@@ -303,6 +319,10 @@ type Functional =
                 Prim.Fail(sprintf "nll_loss: Target %d is out of bounds for %d classes." (if lo < 0L then lo else hi) classes)
         let picked = input.Gather(1, Prim.Unsqueeze(target, 1))
         Functional.Reduce(-(Prim.Reshape(picked, [| -1 |])), reduction)
+
+    static member private CheckWeight(op: string, weight: Tensor, classes: int) =
+        if not (isNull weight) && (weight.Dim <> 1 || weight.shape.[0] <> classes) then
+            Prim.Fail(sprintf "%s: weight tensor should be defined either for all %d classes or no classes but got weight tensor of shape: %s" op classes (Shape.show weight.shape))
 
     /// Cross-entropy of logits (N, C) or (C) against class indices (N) or () (Int64), or against
     /// class probabilities of the input's shape, as torch.nn.functional.cross_entropy. Options:
@@ -320,8 +340,7 @@ type Functional =
             Prim.Fail(sprintf "cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: %g" labelSmoothing)
         let x = if input.Dim = 1 then Prim.Unsqueeze(input, 0) else input
         let classes = x.shape.[1]
-        if not (isNull weight) && (weight.Dim <> 1 || weight.shape.[0] <> classes) then
-            Prim.Fail(sprintf "cross_entropy: weight tensor should be defined either for all %d classes or no classes but got weight tensor of shape: %s" classes (Shape.show weight.shape))
+        Functional.CheckWeight("cross_entropy", weight, classes)
         let logp = x.LogSoftmax(1)
         if target.DType.IsFloating() then
             // Probabilities: −Σ_c w_c·q_c·log p_c per sample.
@@ -332,28 +351,29 @@ type Functional =
             let weighted = if isNull weight then logp else logp * weight
             let perSample = -((q * weighted).Sum(1))
             Functional.Reduce((if input.Dim = 1 then Prim.Reshape(perSample, [||]) else perSample), reduction)
-        elif isNull weight && labelSmoothing = 0.0 && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
+        elif target.DType = DType.Int64 && isNull weight && labelSmoothing = 0.0 && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
             // No sample ignored, no weights: the plain pick of log-probabilities.
-            Functional.NllLoss((if input.Dim = 1 then Prim.Reshape(logp, [| classes |]) else logp), target, reduction)
+            Functional.PlainPick((if input.Dim = 1 then Prim.Reshape(logp, [| classes |]) else logp), target, reduction)
         else
-            let loss = Functional.WeightedPick(logp, weight, target, ignoreIndex, labelSmoothing, reduction)
+            let loss = Functional.WeightedPick("cross_entropy", logp, weight, target, ignoreIndex, labelSmoothing, reduction)
             if input.Dim = 1 && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
 
-    /// Cross-entropy of log-probabilities (N, C) and class indices with class weights, an
-    /// ignored index or label smoothing (see CrossEntropy); the mean divides by the kept weight.
-    static member private WeightedPick(logp: Tensor, weight: Tensor, target: Tensor, ignoreIndex: int64, labelSmoothing: float, reduction: Reduction) =
+    /// The negative log-likelihood of log-probabilities (N, C) and class indices with class
+    /// weights, an ignored index or label smoothing (see CrossEntropy); the mean divides by the
+    /// kept weight. op names the caller in messages.
+    static member private WeightedPick(op: string, logp: Tensor, weight: Tensor, target: Tensor, ignoreIndex: int64, labelSmoothing: float, reduction: Reduction) =
         let classes = logp.shape.[1]
         if target.DType <> DType.Int64 then
-            Prim.Fail(sprintf "cross_entropy: expected target of dtype int64 (class indices) or floating (probabilities), got %s" (target.DType.TorchName()))
+            Prim.Fail(sprintf "%s: expected target of dtype int64 (class indices) or floating (probabilities), got %s" op (target.DType.TorchName()))
         let target = if target.Dim = 0 then Prim.Reshape(target, [| 1 |]) else target
         if target.Dim <> 1 || target.shape.[0] <> logp.shape.[0] then
-            Prim.Fail(sprintf "cross_entropy: Expected input batch_size (%d) to match target batch_size (%d)" logp.shape.[0] target.shape.[0])
+            Prim.Fail(sprintf "%s: Expected input batch_size (%d) to match target batch_size (%d)" op logp.shape.[0] target.shape.[0])
         let keep = target.Ne(float ignoreIndex)
         let safeTarget = keep.Where(target, Prim.Scalar(0.0, target))
         if safeTarget.NumEl > 0 then
             let lo, hi = safeTarget.Min().ToInt64(), safeTarget.Max().ToInt64()
             if lo < 0L || hi >= int64 classes then
-                Prim.Fail(sprintf "cross_entropy: Target %d is out of bounds for %d classes." (if lo < 0L then lo else hi) classes)
+                Prim.Fail(sprintf "%s: Target %d is out of bounds for %d classes." op (if lo < 0L then lo else hi) classes)
         let kept = keep.To logp.DType
         // Each sample's weight: its target class's, and nothing when it is ignored.
         let w = if isNull weight then kept else weight.IndexSelect(0, safeTarget).To(logp.DType) * kept

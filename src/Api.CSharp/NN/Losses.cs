@@ -70,21 +70,8 @@ public sealed class CrossEntropyLoss(Tensor? weight = null, Reduction reduction 
 /// <summary>Negative log-likelihood of log-probabilities (N, C) and class indices (torch.nn.NLLLoss).</summary>
 public sealed class NLLLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, long ignoreIndex = -100) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        if (weight is null && ignoreIndex == -100) return Functional.NllLoss(input, target, Reduction);
-        var x = input.Dim == 1 ? input.Unsqueeze(0) : input;
-        var keep = target.Ne(ignoreIndex);
-        var safe = keep.Where(target, Torch.ZerosLike(target));
-        var picked = -x.Gather(1, safe.Unsqueeze(1)).Squeeze(1);
-        var w = (weight is null ? Torch.OnesLike(picked) : weight.IndexSelect(0, safe).To(x.DType)) * keep.To(x.DType);
-        return Reduction switch
-        {
-            Reduction.None => picked * w,
-            Reduction.Sum => (picked * w).Sum(),
-            _ => (picked * w).Sum() / w.Sum(),
-        };
-    }
+    public override Tensor Forward(Tensor input, Tensor target) =>
+        Functional.NllLoss(input, target, Reduction, weight!, ignoreIndex);
 }
 
 /// <summary>Binary cross-entropy of probabilities in (0, 1) (torch.nn.BCELoss); logs clamped at −100 as PyTorch.</summary>

@@ -137,4 +137,22 @@ public class LossTests
         var bounds = Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(logits.Unsqueeze(0), Torch.Tensor(new[] { 2L }), weight: Torch.Ones(2).Double()));
         Assert.Contains("cross_entropy: Target 2 is out of bounds for 2 classes.", bounds.Message);
     }
+
+    [Fact]
+    public void NllLoss_with_class_weights_and_an_ignored_sample_matches_the_definition()
+    {
+        var logp = Torch.Tensor(new[,] { { -0.5, -1.0, -2.0 }, { -3.0, -0.25, -1.5 }, { -1.0, -1.0, -1.0 } });
+        var target = Torch.Tensor(new[] { 2L, 1L, -100L });
+        var weight = Torch.Tensor(new[] { 1.0, 3.0, 0.5 });
+        // Kept: sample 0 (class 2, weight 0.5, −log p = 2) and sample 1 (class 1, weight 3, 0.25).
+        Expect.Close(Functional.NllLoss(logp, target, Reduction.None, weight), new[] { 1.0, 0.75, 0.0 }, 1e-12);
+        Expect.Scalar(Functional.NllLoss(logp, target, Reduction.Sum, weight), 1.75, 1e-12);
+        Expect.Scalar(Functional.NllLoss(logp, target, weight: weight), 1.75 / 3.5, 1e-12);
+        Expect.Scalar(new Hybrid.NN.NLLLoss(weight).Forward(logp, target), 1.75 / 3.5, 1e-12);
+        // Without weights, the mean is over the kept samples; a valid class can be the ignored one.
+        Expect.Scalar(Functional.NllLoss(logp, target), (2 + 0.25) / 2.0, 1e-12);
+        Expect.Scalar(Functional.NllLoss(logp, Torch.Tensor(new[] { 2L, 1L, 0L }), ignoreIndex: 1), (2 + 1) / 2.0, 1e-12);
+        var bad = Assert.Throws<ArgumentException>(() => Functional.NllLoss(logp, target, weight: Torch.Ones(2).Double()));
+        Assert.Contains("nll_loss: weight tensor should be defined either for all 3 classes", bad.Message);
+    }
 }
