@@ -203,6 +203,20 @@ type Functional =
             let keep = Create.Rand(x.Shape, x.DType, x.Device, gen).Ge(p).To(x.DType)
             x * keep / (1.0 - p)
 
+    /// Dropout of whole channels, as F.dropout2d: each (n, c) plane of an (N, C, H, W) or
+    /// (C, H, W) input is zeroed with probability p, the others scaled by 1/(1 − p).
+    static member Dropout2d(x: Tensor, [<Optional; DefaultParameterValue(0.5)>] p: float, [<Optional; DefaultParameterValue(true)>] training: bool,
+                            [<Optional; DefaultParameterValue(null: Generator)>] generator: Generator) =
+        if p < 0.0 || p > 1.0 then Prim.Fail(sprintf "dropout2d: dropout probability has to be between 0 and 1, but got %g" p)
+        if x.Dim <> 3 && x.Dim <> 4 then Prim.Fail(sprintf "dropout2d: expected a 3-D or 4-D input, got %s" (Shape.show x.shape))
+        if not training || p = 0.0 then x
+        elif p = 1.0 then x * 0.0
+        else
+            let gen = if isNull generator then Generator.Default else generator
+            let planes = Array.append x.shape.[.. x.Dim - 3] [| 1; 1 |]
+            let keep = Create.Rand(planes, x.DType, x.Device, gen).Ge(p).To(x.DType)
+            x * keep / (1.0 - p)
+
     /// Rows of `weight` at the positions of an Int64 index tensor: shape index.shape @ [dim].
     static member Embedding(indices: Tensor, weight: Tensor) =
         if weight.Dim <> 2 then Prim.Fail(sprintf "embedding: 'weight' must be 2-D, got shape %s" (Shape.show weight.shape))

@@ -8,6 +8,14 @@ public sealed class Dropout(double p = 0.5) : Module
     protected override string ExtraRepr() => $"p={Py(P)}, inplace=False";
 }
 
+/// <summary>Zeroes whole channels with probability p while training, scaling the rest by 1/(1−p) (torch.nn.Dropout2d).</summary>
+public sealed class Dropout2d(double p = 0.5) : Module
+{
+    public double P { get; } = p is >= 0 and <= 1 ? p : throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {p}");
+    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, null!);
+    protected override string ExtraRepr() => $"p={Py(P)}, inplace=False";
+}
+
 /// <summary>Merges dims startDim..endDim (torch.nn.Flatten; from dim 1 by default, keeping the batch).</summary>
 public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
 {
