@@ -183,6 +183,29 @@ type Functional =
             let rows, cols = averaging outputHeight h, averaging outputWidth w
             rows.MatMul(input.MatMul(cols.T))
 
+    /// The max of each of outH × outW regions of the last two dims (the regions of
+    /// AdaptiveAvgPool2d), as F.adaptive_max_pool2d. Square blocks that tile the input are one
+    /// max pool; otherwise the max is separable: over each region's columns, then its rows,
+    /// outH + outW reductions rather than one per region. The gradient goes to the element picked.
+    static member AdaptiveMaxPool2d(input: Tensor, outputHeight: int, outputWidth: int) =
+        if input.Dim <> 3 && input.Dim <> 4 then
+            Prim.Fail(sprintf "adaptive_max_pool2d: expected 3D or 4D input, got %s" (Shape.show input.shape))
+        if outputHeight <= 0 || outputWidth <= 0 then
+            Prim.Fail(sprintf "adaptive_max_pool2d: output size must be positive, got (%d, %d)" outputHeight outputWidth)
+        let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
+        if h % outputHeight = 0 && w % outputWidth = 0 && h / outputHeight = w / outputWidth then
+            Functional.MaxPool2d(input, h / outputHeight)
+        else
+            let regionMax (x: Tensor) (dim: int) (outSize: int) =
+                let size = x.shape.[dim]
+                let parts =
+                    Array.init outSize (fun i ->
+                        let first, last = i * size / outSize, ((i + 1) * size + outSize - 1) / outSize
+                        let struct (values, _) = Prim.Narrow(x, dim, first, last - first).Max(dim, true)
+                        values)
+                Join.Cat(parts, dim)
+            regionMax (regionMax input (input.Dim - 1) outputWidth) (input.Dim - 2) outputHeight
+
     static member internal AvgPool2dPrimitive(x: Tensor, window: Window2d) =
         let shape = [| x.shape.[0]; x.shape.[1]; window.OutH x.shape.[2]; window.OutW x.shape.[3] |]
         Prim.Result(AvgPool2d window, [| x |], x.backend.AvgPool2d(x.strided, window), shape)

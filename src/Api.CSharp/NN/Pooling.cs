@@ -51,6 +51,19 @@ public sealed class MaxPool1d(int kernelSize, int? stride = null, int padding = 
     protected override string ExtraRepr() => $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation=1, ceil_mode=False";
 }
 
+/// <summary>The max of each of outH×outW adaptive regions (torch.nn.AdaptiveMaxPool2d, without indices).</summary>
+public sealed class AdaptiveMaxPool2d(int outputHeight, int outputWidth) : Module
+{
+    public AdaptiveMaxPool2d(int outputSize) : this(outputSize, outputSize) { }
+
+    public int OutputHeight { get; } = outputHeight;
+    public int OutputWidth { get; } = outputWidth;
+
+    public override Tensor Forward(Tensor input) => Functional.AdaptiveMaxPool2d(input, OutputHeight, OutputWidth);
+
+    protected override string ExtraRepr() => $"output_size=({OutputHeight}, {OutputWidth})";
+}
+
 /// <summary>Averages each of outH×outW adaptive regions (torch.nn.AdaptiveAvgPool2d).</summary>
 public sealed class AdaptiveAvgPool2d(int outputHeight, int outputWidth) : Module
 {
