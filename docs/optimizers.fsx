@@ -13,7 +13,7 @@ open Hybrid.Docs
 # Optimizers
 
 `Hybrid.Optim` has `SGD` (momentum, dampening, Nesterov, weight decay), `Adam`, `AdamW`,
-`RMSprop`, `Adagrad` and `LBFGS` (with strong-Wolfe line search), with PyTorch's defaults and
+`NAdam`, `RAdam`, `RMSprop`, `Adagrad` and `LBFGS` (with strong-Wolfe line search), with PyTorch's defaults and
 update rules. Each takes parameters or parameter groups (`ParamGroup`, with per-group options),
 and has `ZeroGrad()`, `Step()` and a state dict. Learning-rate schedulers: `StepLR`,
 `MultiStepLR`, `ExponentialLR`, `CosineAnnealingLR`, `CosineAnnealingWarmRestarts`, `LinearLR`,
