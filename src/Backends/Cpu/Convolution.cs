@@ -15,6 +15,9 @@ namespace Hybrid.Cpu;
 /// </summary>
 internal static unsafe class Convolution
 {
+    /// <summary>Images of at least this many bytes are convolved in runs, each fetching the next one's input (ImplicitConvolution.Image).</summary>
+    const long RunImageBytes = 32 << 10;
+
     /// <summary>
     /// y[n, group] (O/G × L) = w[group] (O/G × Cg·K) · cols(x[n, group]) (Cg·K × L) + bias. The
     /// bias starts each output's FMA chain; the weights are packed once for all images.
@@ -38,10 +41,11 @@ internal static unsafe class Convolution
         {
             var plan = new ImplicitConvolution.Plan(p.Geometry, p.Cg, p.Og);
             var starts = bias is { } bv ? ImplicitConvolution.Starts(plan, p.G, Storages.Span<float>(bv.Storage), bv.Offset, bv.Strides[0]) : null;
-            // Each task takes a run of images, so that each image's input can be fetched into
-            // cache while the one before it is multiplied; four runs per thread keep the threads
-            // balanced when a helper joins late.
-            var perTask = (p.N + 4 * CpuParallel.MaxThreads - 1) / (4 * CpuParallel.MaxThreads);
+            // Large images come in runs per task, so that each one's input can be fetched into
+            // cache while the one before it is multiplied (four runs per thread keep the threads
+            // balanced when a helper joins late); small ones, one per task, the finest balance.
+            var imageBytes = (long)p.C * p.Geometry.H * p.Geometry.Wd * sizeof(float);
+            var perTask = imageBytes < RunImageBytes ? 1 : (p.N + 4 * CpuParallel.MaxThreads - 1) / (4 * CpuParallel.MaxThreads);
             var units = p.N * p.G;   // (image, group) pairs, in order
             ForJob.Run((p.N + perTask - 1) / perTask, work, task =>
             {

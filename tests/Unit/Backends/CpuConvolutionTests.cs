@@ -128,6 +128,9 @@ public class CpuConvolutionTests
         { 3, 6, 5, 20, 9, 3, new Window2d(3, 2, 1, 1, 1, 1, 2, 3) },
         // 72 images: weight-gradient blocks of 9, padded 8 at a time and then 1.
         { 72, 1, 3, 16, 2, 1, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
+        // Images of 36 KB: convolved in runs of 2 or 3 per task (the last one shorter), each
+        // fetching the next image's input, two groups each.
+        { 10, 16, 24, 24, 8, 2, new Window2d(3, 3, 1, 1, 1, 1, 1, 1) },
     };
 
     [Theory]
