@@ -19,10 +19,12 @@ order, so parameter names and printing match PyTorch's (`hidden.weight`). Module
 `To(device)`/`To(dtype)`, `ZeroGrad()` and forward/backward hooks (run through `Call`).
 
 The layers: `Linear`, `Conv1d`/`Conv2d`, `ConvTranspose2d`, `MaxPool2d`, `AvgPool2d`,
-`AdaptiveAvgPool2d`, `BatchNorm1d/2d/3d`, `LayerNorm`, `GroupNorm`, `Dropout`, `Embedding`,
-`Flatten`, `RNN`/`LSTM`/`GRU`, `MultiheadAttention`, `TransformerEncoderLayer`, the
-activations (`ReLU`, `GELU`, `SiLU`, `Tanh`, ...), and the containers `Sequential`,
-`ModuleList` and `ModuleDict`.
+`AdaptiveAvgPool2d`/`AdaptiveMaxPool2d`, `BatchNorm1d/2d/3d`, `LayerNorm`, `GroupNorm`,
+`Dropout`/`Dropout2d`, `Embedding` (with `paddingIdx`), `Flatten`, `RNN`/`LSTM`/`GRU`,
+`MultiheadAttention`, `TransformerEncoderLayer`, the activations (`ReLU`, `ReLU6`, `GELU`,
+`SiLU`, `Mish`, `Hardswish`, `PReLU`, `Tanh`, ...), and the containers `Sequential`,
+`ModuleList` and `ModuleDict`. Each has its function in `Functional` (as `torch.nn.functional`),
+and `Init` has PyTorch's initialisers (Kaiming, Xavier, `TruncNormal`, `Orthogonal`, ...).
 
 ## A module in C#
 *)

@@ -30,6 +30,26 @@ type Functional =
     static member Tanh(x: Tensor) = x.Tanh()
     static member Softplus(x: Tensor, [<Optional; DefaultParameterValue(1.0)>] beta: float, [<Optional; DefaultParameterValue(20.0)>] threshold: float) = x.Softplus(beta, threshold)
     static member Softmax(x: Tensor, dim: int) = x.Softmax dim
+    /// x limited to [minVal, maxVal] (F.hardtanh).
+    static member Hardtanh(x: Tensor, [<Optional; DefaultParameterValue(-1.0)>] minVal: float, [<Optional; DefaultParameterValue(1.0)>] maxVal: float) =
+        if minVal > maxVal then Prim.Fail(sprintf "hardtanh: min_val (%g) cannot be greater than max_val (%g)" minVal maxVal)
+        x.Clamp(minVal, maxVal)
+    /// min(max(x, 0), 6) (F.relu6).
+    static member Relu6(x: Tensor) = x.Clamp(0.0, 6.0)
+    /// relu6(x + 3)/6, a piecewise-linear sigmoid (F.hardsigmoid).
+    static member Hardsigmoid(x: Tensor) = (x + 3.0).Clamp(0.0, 6.0) / 6.0
+    /// x·relu6(x + 3)/6 (F.hardswish, MobileNetV3's).
+    static member Hardswish(x: Tensor) = x * (x + 3.0).Clamp(0.0, 6.0) / 6.0
+    /// x·tanh(softplus(x)) (F.mish).
+    static member Mish(x: Tensor) = x * x.Softplus().Tanh()
+    /// max(0, x) + weight·min(0, x), weight one slope per channel (dim 1) or a single one (F.prelu).
+    static member Prelu(x: Tensor, weight: Tensor) =
+        if weight.Dim > 1 then Prim.Fail(sprintf "prelu: weight must be 1-D, got %s" (Shape.show weight.shape))
+        let slopes =
+            if weight.NumEl = 1 then Prim.Reshape(weight, [||])
+            elif x.Dim >= 2 && weight.NumEl = x.shape.[1] then Prim.Reshape(weight, Array.init x.Dim (fun d -> if d = 1 then weight.NumEl else 1))
+            else Prim.Fail(sprintf "prelu: mismatch of parameter numbers and input channel size: %d parameters for input of shape %s" weight.NumEl (Shape.show x.shape))
+        x.Gt(0.0).Where(x, x * slopes)
     static member LogSoftmax(x: Tensor, dim: int) = x.LogSoftmax dim
 
     /// x·Wᵀ + b (torch.nn.functional.linear); weight is (out, in), bias (out) or null.

@@ -79,6 +79,13 @@ type SplitExtensions =
         let starts = Array.scan (+) 0 sizes
         Array.init sizes.Length (fun i -> Prim.Narrow(x, d, starts.[i], sizes.[i]))
 
+    /// The slices along dim, each without that dim (x.unbind(dim)): views, so gradients flow back.
+    [<Extension>]
+    static member Unbind(x: Tensor, [<Optional; DefaultParameterValue(0)>] dim: int) =
+        if x.Dim = 0 then Prim.Fail "unbind: Dimension specified as 0 but tensor has no dimensions"
+        let d = Shape.normDim "unbind" x.Dim dim
+        Array.init x.shape.[d] (fun i -> Prim.Reshape(Prim.Narrow(x, d, i, 1), Array.append x.shape.[.. d - 1] x.shape.[d + 1 ..]))
+
     /// `chunks` nearly equal pieces along dim (PyTorch's chunk: size ⌈n/chunks⌉).
     [<Extension>]
     static member Chunk(x: Tensor, chunks: int, [<Optional; DefaultParameterValue(0)>] dim: int) =

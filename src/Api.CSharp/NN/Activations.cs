@@ -43,3 +43,37 @@ public sealed class LogSoftmax(int dim) : Module
     public override Tensor Forward(Tensor input) => input.LogSoftmax(dim);
     protected override string ExtraRepr() => $"dim={dim}";
 }
+
+/// <summary>x limited to [minVal, maxVal] (torch.nn.Hardtanh).</summary>
+public sealed class Hardtanh(double minVal = -1.0, double maxVal = 1.0) : Module
+{
+    public override Tensor Forward(Tensor input) => Functional.Hardtanh(input, minVal, maxVal);
+    protected override string ExtraRepr() => $"min_val={Py(minVal)}, max_val={Py(maxVal)}";
+}
+
+/// <summary>min(max(x, 0), 6) (torch.nn.ReLU6).</summary>
+public sealed class ReLU6 : Module { public override Tensor Forward(Tensor input) => Functional.Relu6(input); }
+
+/// <summary>relu6(x + 3)/6 (torch.nn.Hardsigmoid).</summary>
+public sealed class Hardsigmoid : Module { public override Tensor Forward(Tensor input) => Functional.Hardsigmoid(input); }
+
+/// <summary>x·relu6(x + 3)/6 (torch.nn.Hardswish).</summary>
+public sealed class Hardswish : Module { public override Tensor Forward(Tensor input) => Functional.Hardswish(input); }
+
+/// <summary>x·tanh(softplus(x)) (torch.nn.Mish).</summary>
+public sealed class Mish : Module { public override Tensor Forward(Tensor input) => Functional.Mish(input); }
+
+/// <summary>max(0, x) + a·min(0, x) with learned slopes a, one per channel or a single one, starting at init (torch.nn.PReLU).</summary>
+public sealed class PReLU : Module
+{
+    public Parameter weight;
+
+    public PReLU(int numParameters = 1, double init = 0.25)
+    {
+        if (numParameters < 1) throw new ArgumentException($"PReLU: num_parameters must be positive, got {numParameters}");
+        weight = new Parameter(Torch.Full(new[] { numParameters }, init));
+    }
+
+    public override Tensor Forward(Tensor input) => Functional.Prelu(input, weight);
+    protected override string ExtraRepr() => $"num_parameters={weight.Shape[0]}";
+}

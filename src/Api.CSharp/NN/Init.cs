@@ -66,6 +66,36 @@ public static class Init
         return CalculateGain(nonlinearity, a) / Math.Sqrt(fan);
     }
 
+    /// <summary>
+    /// N(mean, std²) restricted to [a, b] (trunc_normal_): uniform draws between the normal CDF's
+    /// values at a and b, mapped back through the inverse CDF (erfinv), so no draw is rejected.
+    /// </summary>
+    public static Tensor TruncNormal(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
+    {
+        if (!(std > 0) || !(a < b)) throw new ArgumentException($"trunc_normal_: expected std > 0 and a < b, got std {std}, a {a}, b {b}");
+        static double Cdf(double x) => (1 + Hybrid.Cpu.SpecialFunctions.Erf(x / Math.Sqrt(2))) / 2;
+        double lo = 2 * Cdf((a - mean) / std) - 1, hi = 2 * Cdf((b - mean) / std) - 1;
+        var u = Torch.Rand(tensor.Shape, DType.Float64, generator) * (hi - lo) + lo;
+        return Fill(tensor, (u.Erfinv() * (std * Math.Sqrt(2)) + mean).Clamp(a, b).To(tensor.DType));
+    }
+
+    /// <summary>
+    /// A (semi-)orthogonal matrix, scaled by gain (orthogonal_): the Q of a Gaussian matrix's QR,
+    /// its columns' signs set by R's diagonal so that Q is uniform over orthogonal matrices.
+    /// Dims after the first are flattened into columns.
+    /// </summary>
+    public static Tensor Orthogonal(Tensor tensor, double gain = 1, Generator? generator = null)
+    {
+        if (tensor.Dim < 2) throw new ArgumentException($"orthogonal_: Only tensors with 2 or more dimensions are supported, got shape {LayerText.Shape(tensor.Shape)}");
+        int rows = tensor.Shape[0], cols = (int)(tensor.NumEl / Math.Max(rows, 1));
+        var flat = Torch.Randn(new[] { rows, cols }, DType.Float64, generator);
+        if (rows < cols) flat = flat.T;
+        var (q, r) = Linalg.Qr(flat);
+        q = q * Linalg.Diagonal(r).Sign();
+        if (rows < cols) q = q.T;
+        return Fill(tensor, (q * gain).Reshape(tensor.Shape).To(tensor.DType));
+    }
+
     /// <summary>Glorot uniform: U(−b, b) with b = gain·√(6/(fan_in + fan_out)).</summary>
     public static Tensor XavierUniform(Tensor tensor, double gain = 1, Generator? generator = null)
     {
