@@ -23,7 +23,8 @@ The layers: `Linear`, `Conv1d`/`Conv2d`, `ConvTranspose2d`, `MaxPool2d`, `AvgPoo
 `Dropout`/`Dropout2d`, `Embedding` (with `paddingIdx`), `Flatten`, `RNN`/`LSTM`/`GRU`,
 `MultiheadAttention`, `TransformerEncoderLayer`, the activations (`ReLU`, `ReLU6`, `GELU`,
 `SiLU`, `Mish`, `Hardswish`, `PReLU`, `Tanh`, ...), and the containers `Sequential`,
-`ModuleList` and `ModuleDict`. Each has its function in `Functional` (as `torch.nn.functional`),
+`ModuleList` and `ModuleDict`. The convolutions, pools, dropouts, embedding, layer norm,
+activations and losses also have their function in `Functional` (as `torch.nn.functional`),
 and `Init` has PyTorch's initialisers (Kaiming, Xavier, `TruncNormal`, `Orthogonal`, ...).
 
 ## A module in C#

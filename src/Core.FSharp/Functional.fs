@@ -30,6 +30,21 @@ type Functional =
     static member Tanh(x: Tensor) = x.Tanh()
     static member Softplus(x: Tensor, [<Optional; DefaultParameterValue(1.0)>] beta: float, [<Optional; DefaultParameterValue(20.0)>] threshold: float) = x.Softplus(beta, threshold)
     static member Softmax(x: Tensor, dim: int) = x.Softmax dim
+    /// x normalised over its trailing dims normalizedShape (mean 0, biased variance 1, eps added
+    /// to the variance), then scaled by weight and shifted by bias when given (F.layer_norm).
+    static member LayerNorm(input: Tensor, normalizedShape: int[],
+                            [<Optional; DefaultParameterValue(null: Tensor)>] weight: Tensor,
+                            [<Optional; DefaultParameterValue(null: Tensor)>] bias: Tensor,
+                            [<Optional; DefaultParameterValue(1e-5)>] eps: float) =
+        let k = normalizedShape.Length
+        if k = 0 || input.Dim < k || input.shape.[input.Dim - k ..] <> normalizedShape then
+            Prim.Fail(sprintf "layer_norm: expected input of shape (*, %s), got input of shape %s" (String.Join(", ", normalizedShape)) (Shape.show input.shape))
+        let dims = Array.init k (fun i -> input.Dim - k + i)
+        let centered = input - input.Mean(dims, true)
+        let y = centered * ((centered * centered).Mean(dims, true) + eps).Rsqrt()
+        let y = if isNull weight then y else y * weight
+        if isNull bias then y else y + bias
+
     /// x limited to [minVal, maxVal] (F.hardtanh).
     static member Hardtanh(x: Tensor, [<Optional; DefaultParameterValue(-1.0)>] minVal: float, [<Optional; DefaultParameterValue(1.0)>] maxVal: float) =
         if minVal > maxVal then Prim.Fail(sprintf "hardtanh: min_val (%g) cannot be greater than max_val (%g)" minVal maxVal)

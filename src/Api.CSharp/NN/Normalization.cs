@@ -53,12 +53,7 @@ public sealed class LayerNorm : Module
         var k = _normalizedShape.Length;
         if (input.Dim < k || !input.Shape[^k..].SequenceEqual(_normalizedShape))
             throw new ArgumentException($"LayerNorm({LayerText.Tuple(_normalizedShape)}): expected input of shape (*, {string.Join(", ", _normalizedShape)}) (got input of shape {LayerText.Shape(input.Shape)})");
-        var dims = Enumerable.Range(input.Dim - k, k).ToArray();
-        var centered = input - input.Mean(dims, keepdim: true);
-        var y = centered * ((centered * centered).Mean(dims, keepdim: true) + Eps).Rsqrt();
-        if (weight is not null) y = y * weight;
-        if (bias is not null) y = y + bias;
-        return y;
+        return Functional.LayerNorm(input, _normalizedShape, weight!, bias!, Eps);
     }
 
     /// <inheritdoc />

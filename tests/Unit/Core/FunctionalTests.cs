@@ -73,4 +73,16 @@ public class FunctionalTests
     {
         Assert.Throws<ArgumentException>(() => Torch.Tensor(new[] { 0L, 3L }).OneHot(3));
     }
+
+    [Fact]
+    public void LayerNorm_normalises_the_trailing_dims_then_scales_and_shifts()
+    {
+        var x = Torch.Tensor(new[,] { { 1.0, 2.0, 3.0 }, { 2.0, 2.0, 5.0 } });
+        var s0 = Math.Sqrt(2.0 / 3 + 1e-5);   // row 0: mean 2, biased variance 2/3
+        var s1 = Math.Sqrt(2.0 + 1e-5);       // row 1: mean 3, biased variance 2
+        var y = Functional.LayerNorm(x, new[] { 3 }, Torch.Tensor(new[] { 1.0, 2.0, 3.0 }), Torch.Tensor(new[] { 0.5, 0.0, 0.0 }));
+        Expect.Close(y, new[] { 2, 3 }, new[] { -1 / s0 + 0.5, 0, 3 / s0, -1 / s1 + 0.5, -2 / s1, 6 / s1 }, 1e-12);
+        var e = Assert.Throws<ArgumentException>(() => Functional.LayerNorm(x, new[] { 2 }));
+        Assert.Contains("layer_norm: expected input of shape (*, 2), got input of shape (2, 3)", e.Message);
+    }
 }
