@@ -25,6 +25,8 @@ public sealed class TransformerEncoderLayer : Module
     /// <summary>Dropout on the feed-forward output before the residual.</summary>
     public Dropout dropout2;
 
+    readonly (int DimFeedforward, double Dropout, double Eps, bool Bias) _config;
+
     /// <summary>LayerNorm before each sublayer (pre-norm) instead of after the residual.</summary>
     public bool NormFirst { get; }
     /// <summary>"relu" or "gelu".</summary>
@@ -37,6 +39,7 @@ public sealed class TransformerEncoderLayer : Module
         if (activation is not ("relu" or "gelu"))
             throw new ArgumentException($"TransformerEncoderLayer: activation should be relu/gelu, not {activation}");
         (NormFirst, Activation) = (normFirst, activation);
+        _config = (dimFeedforward, dropout, layerNormEps, bias);
         self_attn = new MultiheadAttention(dModel, nhead, dropout, bias, batchFirst);
         linear1 = new Linear(dModel, dimFeedforward, bias);
         this.dropout = new Dropout(dropout);
@@ -45,6 +48,16 @@ public sealed class TransformerEncoderLayer : Module
         norm2 = new LayerNorm(dModel, layerNormEps, bias: bias);
         dropout1 = new Dropout(dropout);
         dropout2 = new Dropout(dropout);
+    }
+
+    /// <summary>An independent copy: the same options, weights and training mode (PyTorch's deepcopy of a layer).</summary>
+    public TransformerEncoderLayer Copy()
+    {
+        var copy = new TransformerEncoderLayer(self_attn.EmbedDim, self_attn.NumHeads, _config.DimFeedforward, _config.Dropout, Activation,
+            _config.Eps, self_attn.BatchFirst, NormFirst, _config.Bias);
+        copy.LoadStateDict(StateDict());
+        if (!Training) copy.Eval();
+        return copy;
     }
 
     /// <inheritdoc />
@@ -77,5 +90,36 @@ public sealed class TransformerEncoderLayer : Module
         var hidden = linear1.Call(x);
         hidden = Activation == "gelu" ? hidden.Gelu() : hidden.Relu();
         return dropout2.Call(linear2.Call(dropout.Call(hidden)));
+    }
+}
+
+/// <summary>
+/// A stack of numLayers copies of an encoder layer, each starting from that layer's weights, and
+/// an optional final norm (torch.nn.TransformerEncoder). Parameters are named layers.0.…, as PyTorch's.
+/// </summary>
+public sealed class TransformerEncoder : Module
+{
+    /// <summary>The layers, applied in order.</summary>
+    public ModuleList layers;
+    /// <summary>Applied to the last layer's output; null for none.</summary>
+    public LayerNorm? norm;
+
+    public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm? norm = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoderLayer);
+        if (numLayers < 1) throw new ArgumentException($"TransformerEncoder: num_layers must be positive, got {numLayers}");
+        layers = new ModuleList(Enumerable.Range(0, numLayers).Select(_ => (Module)encoderLayer.Copy()).ToArray());
+        this.norm = norm;
+    }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>src through every layer with the same masks (see TransformerEncoderLayer.Forward), then the norm.</summary>
+    public Tensor Forward(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null)
+    {
+        var x = src;
+        foreach (var layer in layers) x = ((TransformerEncoderLayer)layer).Forward(x, mask, srcKeyPaddingMask);
+        return norm is null ? x : norm.Call(x);
     }
 }

@@ -116,4 +116,24 @@ public class TransformerTests
         ThrowsWith(() => new TransformerEncoderLayer(8, 2, activation: "tanh"), "activation should be relu/gelu, not tanh");
         ThrowsWith(() => new TransformerEncoderLayer(8, 2, dimFeedforward: 16).Forward(Randn(1, 5, 3, 6)), "TransformerEncoderLayer(d_model=8)", "(5, 3, 6)");
     }
+
+    [Fact]
+    public void TransformerEncoder_stacks_independent_copies_of_its_layer_then_the_norm()
+    {
+        Torch.ManualSeed(12);
+        var layer = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0.0);
+        var norm = new LayerNorm(8);
+        var encoder = new TransformerEncoder(layer, 2, norm);
+        Assert.Contains("layers.1.linear2.weight", encoder.StateDict().Keys);
+        Assert.Contains("norm.weight", encoder.StateDict().Keys);
+        // The copies start from the layer's weights: two copies equal the layer applied twice.
+        var x = Torch.Randn(5, 3, 8);
+        var expected = norm.Forward(layer.Forward(layer.Forward(x)));
+        Assert.True(encoder.Forward(x).AllClose(expected, 1e-6, 1e-6));
+        // ... and do not share them.
+        var copy = (TransformerEncoderLayer)encoder.layers.First();
+        using (Torch.NoGrad()) copy.linear1.weight.Mul_(2.0);
+        Assert.False(copy.linear1.weight.AllClose(layer.linear1.weight));
+        Assert.True(((TransformerEncoderLayer)encoder.layers.Last()).linear1.weight.AllClose(layer.linear1.weight));
+    }
 }
