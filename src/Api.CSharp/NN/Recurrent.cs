@@ -30,12 +30,8 @@ public sealed class RNN : RNNBase
     }
 
     /// <inheritdoc />
-    protected override Tensor[] Cell(Tensor inputProjection, Tensor[] state, Tensor weightHhT, Tensor? biasHh)
-    {
-        var pre = inputProjection + state[0].MatMul(weightHhT);
-        if (biasHh is not null) pre = pre + biasHh;
-        return new[] { Nonlinearity == "relu" ? pre.Relu() : pre.Tanh() };
-    }
+    protected override Tensor[] Cell(Tensor inputProjection, Tensor[] state, Tensor weightHhT, Tensor? biasHh) =>
+        new[] { RecurrentSteps.Elman(inputProjection, state[0], weightHhT, biasHh, Nonlinearity) };
 }
 
 /// <summary>
@@ -64,11 +60,8 @@ public sealed class LSTM : RNNBase
     /// <inheritdoc />
     protected override Tensor[] Cell(Tensor inputProjection, Tensor[] state, Tensor weightHhT, Tensor? biasHh)
     {
-        var gates = inputProjection + state[0].MatMul(weightHhT);
-        if (biasHh is not null) gates = gates + biasHh;
-        var g = gates.Chunk(4, -1);
-        var c = g[1].Sigmoid() * state[1] + g[0].Sigmoid() * g[2].Tanh();
-        return new[] { g[3].Sigmoid() * c.Tanh(), c };
+        var (h, c) = RecurrentSteps.Lstm(inputProjection, state[0], state[1], weightHhT, biasHh);
+        return new[] { h, c };
     }
 }
 
@@ -96,16 +89,6 @@ public sealed class GRU : RNNBase
     }
 
     /// <inheritdoc />
-    protected override Tensor[] Cell(Tensor inputProjection, Tensor[] state, Tensor weightHhT, Tensor? biasHh)
-    {
-        var h = state[0];
-        var hidden = h.MatMul(weightHhT);
-        if (biasHh is not null) hidden = hidden + biasHh;
-        var gi = inputProjection.Chunk(3, -1);
-        var gh = hidden.Chunk(3, -1);
-        var r = (gi[0] + gh[0]).Sigmoid();
-        var z = (gi[1] + gh[1]).Sigmoid();
-        var n = (gi[2] + r * gh[2]).Tanh();
-        return new[] { n + z * (h - n) };
-    }
+    protected override Tensor[] Cell(Tensor inputProjection, Tensor[] state, Tensor weightHhT, Tensor? biasHh) =>
+        new[] { RecurrentSteps.Gru(inputProjection, state[0], weightHhT, biasHh) };
 }

@@ -96,4 +96,34 @@ public class RecurrentCellTests
         Expect.Close(h, new[] { 2, 1, 3 }, first.H.Concat(second.H).ToArray());
         Expect.Close(c, new[] { 2, 1, 3 }, first.C.Concat(second.C).ToArray());
     }
+
+    static float[]?[] CellWeights(RNNCellBase cell) =>
+        new[] { cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh }.Select(p => p?.Detach().ToArray<float>()).ToArray();
+
+    [Fact]
+    public void The_single_step_cells_match_the_hand_computed_cells_batched_and_unbatched()
+    {
+        var x = Randn(11, 2, 3);
+        var h0 = Randn(12, 2, 4);
+        var c0 = Randn(13, 2, 4);
+        var lstm = new LSTMCell(3, 4);
+        var gru = new GRUCell(3, 4);
+        var rnn = new RNNCell(3, 4, nonlinearity: "relu");
+        var (h, c) = lstm.Forward(x, (h0, c0));
+        var hg = gru.Forward(x, h0);
+        var hr = rnn.Forward(x, h0);
+        for (var b = 0; b < 2; b++)
+        {
+            var (eh, ec) = LstmCell(Row(x, b), Row(h0, b), Row(c0, b), CellWeights(lstm));
+            Expect.Close(h[b], eh);
+            Expect.Close(c[b], ec);
+            Expect.Close(hg[b], GruCell(Row(x, b), Row(h0, b), CellWeights(gru)));
+            Expect.Close(hr[b], RnnCell(Row(x, b), Row(h0, b), CellWeights(rnn), relu: true));
+        }
+        // Unbatched, with the zero state by default.
+        var single = gru.Forward(x[0]);
+        Assert.Equal(new[] { 4 }, single.Shape);
+        Expect.Close(single, GruCell(Row(x, 0), new double[4], CellWeights(gru)));
+        Assert.Contains("expected input of shape (N, 3) or (3)", Assert.Throws<ArgumentException>(() => lstm.Forward(Torch.Zeros(2, 5))).Message);
+    }
 }
