@@ -21,12 +21,12 @@ order, so parameter names and printing match PyTorch's (`hidden.weight`). Module
 The layers: `Linear`, `Conv1d`/`Conv2d`, `ConvTranspose2d`, `MaxPool2d`, `AvgPool2d`,
 `AdaptiveAvgPool2d`/`AdaptiveMaxPool2d`, `BatchNorm1d/2d/3d`, `LayerNorm`, `GroupNorm`,
 `Dropout`/`Dropout2d`, `Embedding` (with `paddingIdx`), `Flatten`, `RNN`/`LSTM`/`GRU` and their
-single-step cells (`RNNCell`/`LSTMCell`/`GRUCell`),
-`MultiheadAttention`, `TransformerEncoderLayer`/`TransformerEncoder`, the activations (`ReLU`, `ReLU6`, `GELU`,
+single-step cells (`RNNCell`/`LSTMCell`/`GRUCell`), `MultiheadAttention`,
+`TransformerEncoderLayer`/`TransformerEncoder`, the activations (`ReLU`, `ReLU6`, `GELU`,
 `SiLU`, `Mish`, `Hardswish`, `PReLU`, `Tanh`, ...), and the containers `Sequential`,
 `ModuleList` and `ModuleDict`. The convolutions, pools, dropouts, embedding, layer norm,
-activations and losses also have their function in `Functional` (as `torch.nn.functional`),
-and `Init` has PyTorch's initialisers (Kaiming, Xavier, `TruncNormal`, `Orthogonal`, ...).
+activations and losses also have their function in `Functional` (as `torch.nn.functional`), and
+`Init` has PyTorch's initialisers (Kaiming, Xavier, `TruncNormal`, `Orthogonal`, ...).
 
 ## A module in C#
 *)
