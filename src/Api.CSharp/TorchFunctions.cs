@@ -32,6 +32,7 @@ public static partial class Torch
     public static Tensor Triu(Tensor x, int diagonal = 0) => x.Triu(diagonal);
     public static Tensor Tile(Tensor x, params int[] dims) => x.Tile(dims);
     public static Tensor Flip(Tensor x, params int[] dims) => x.Flip(dims);
+    public static Tensor Nonzero(Tensor x) => x.Nonzero();
     public static Tensor CumSum(Tensor x, int dim) => x.CumSum(dim);
     public static Tensor Roll(Tensor x, int[] shifts, params int[] dims) => x.Roll(shifts, dims);
     public static (Tensor Values, Tensor Indices) Sort(Tensor x, int dim = -1, bool descending = false) => x.Sort(dim, descending);

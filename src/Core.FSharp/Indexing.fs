@@ -62,6 +62,20 @@ type IndexingExtensions =
         let src = Prim.Cast(src, x.DType)
         Prim.Result(IndexAdd d, [| x; index; src |], x.backend.IndexAdd(x.strided, d, index.strided, src.strided), x.Shape)
 
+    /// The positions of the nonzero (true) elements, one row of Dim coordinates each, in
+    /// row-major order: (count, Dim) Int64, as torch.nonzero. The count is data-dependent, so
+    /// this reads the positions back from the device.
+    [<Extension>]
+    static member Nonzero(x: Tensor) =
+        let mask = if x.DType = DType.Bool then x else x.Ne(0.0)
+        let flat = Prim.NonZeroFlat(mask).ToArray<int64>()
+        let strides = Layout.ContiguousStrides x.shape
+        let coords = Array.zeroCreate<int64> (flat.Length * x.Dim)
+        flat |> Array.iteri (fun k position ->
+            for d in 0 .. x.Dim - 1 do
+                coords.[k * x.Dim + d] <- position / int64 strides.[d] % int64 x.shape.[d])
+        Create.FromArray(coords, [| flat.Length; x.Dim |], false, Nullable x.Device)
+
     /// One-hot encoding of Int64 class indices: shape (..., numClasses), Int64.
     [<Extension>]
     static member OneHot(index: Tensor, numClasses: int) =

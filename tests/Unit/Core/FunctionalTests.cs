@@ -85,4 +85,16 @@ public class FunctionalTests
         var e = Assert.Throws<ArgumentException>(() => Functional.LayerNorm(x, new[] { 2 }));
         Assert.Contains("layer_norm: expected input of shape (*, 2), got input of shape (2, 3)", e.Message);
     }
+
+    [Fact]
+    public void Nonzero_lists_the_coordinates_of_nonzero_elements_in_row_major_order()
+    {
+        var x = Torch.Tensor(new[,] { { 0f, 3f, 0f }, { -1f, 0f, float.NaN } });
+        var positions = x.Nonzero();
+        Assert.Equal(new[] { 3, 2 }, positions.Shape);
+        Assert.Equal(new long[] { 0, 1, 1, 0, 1, 2 }, positions.ToArray<long>());
+        Assert.Equal(new long[] { 1, 2 }, Torch.Nonzero(Torch.Tensor(new[] { false, true, true })).ToArray<long>());
+        Assert.Equal(new[] { 0, 2 }, Torch.Zeros(2, 2).Nonzero().Shape);
+        Assert.Equal(new long[] { 1, 0 }, x.To(new Device("ilgpu", 0)).Nonzero().To(Device.Cpu).ToArray<long>()[2..4]);
+    }
 }
