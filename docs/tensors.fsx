@@ -58,6 +58,7 @@ let scaled = 2.0 * a - 1.0
 let rowSums = a |> Tensor.sumDim 1 false
 let mean = Tensor.mean a
 let product = a @@ a.T           // matrix product
+let sameProduct = Tensor.einsum "ij,kj->ik" [ a; a ]
 let activations = (a - 3.5) |> relu
 (*** include-fsi-output ***)
 

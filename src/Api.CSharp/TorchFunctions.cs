@@ -33,6 +33,8 @@ public static partial class Torch
     public static Tensor Tile(Tensor x, params int[] dims) => x.Tile(dims);
     public static Tensor Flip(Tensor x, params int[] dims) => x.Flip(dims);
     public static Tensor Nonzero(Tensor x) => x.Nonzero();
+    /// <summary>Einstein summation, as torch.einsum: Torch.Einsum("bhqd,bhkd->bhqk", q, k).</summary>
+    public static Tensor Einsum(string equation, params Tensor[] operands) => Hybrid.Einsum.Compute(equation, operands);
     public static Tensor CumSum(Tensor x, int dim) => x.CumSum(dim);
     public static Tensor Roll(Tensor x, int[] shifts, params int[] dims) => x.Roll(shifts, dims);
     public static (Tensor Values, Tensor Indices) Sort(Tensor x, int dim = -1, bool descending = false) => x.Sort(dim, descending);

@@ -64,6 +64,8 @@ module Tensor =
     /// Sorted along dim (smallest first), and the indices the values came from.
     let sort (dim: int) (x: Tensor) = let struct (values, indices) = x.Sort dim in values, indices
     let argsort (dim: int) (x: Tensor) = x.ArgSort dim
+    /// Einstein summation: Tensor.einsum "ij,jk->ik" [ a; b ].
+    let einsum (equation: string) (operands: Tensor list) = Einsum.Compute(equation, List.toArray operands)
     /// The k largest along the last dim, largest first, and their indices.
     let topk (k: int) (x: Tensor) = let struct (values, indices) = x.TopK k in values, indices
     let permute (dims: int list) (x: Tensor) = x.Permute(List.toArray dims)
