@@ -4,7 +4,7 @@ open System
 open System.Runtime.CompilerServices
 
 /// Tensors made of copies of one, laid side by side: repeat and tile. A broadcast view copied
-/// once, so the gradient sums the copies (expand's rule).
+/// once (always a new tensor, as PyTorch's), so the gradient sums the copies (expand's rule).
 [<Extension; AbstractClass; Sealed>]
 type RepeatExtensions =
     /// x repeated repeats[d] times along each dim d, as torch's x.repeat: with more repeats than
@@ -19,7 +19,7 @@ type RepeatExtensions =
         // Dim d of size s becomes the pair (1, s), broadcast to (repeats[d], s), then merged.
         let spread = shape |> Array.collect (fun s -> [| 1; s |])
         let copies = Array.map2 (fun r s -> [| r; s |]) repeats shape |> Array.concat
-        Prim.Reshape(Prim.Expand(Prim.Reshape(x, spread), copies), Array.map2 (*) repeats shape)
+        Prim.Reshape(Prim.Clone(Prim.Expand(Prim.Reshape(x, spread), copies)), Array.map2 (*) repeats shape)
 
     /// torch.tile: Repeat, with dims counted from the last and the missing leading ones 1.
     [<Extension>]

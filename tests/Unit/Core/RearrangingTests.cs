@@ -49,4 +49,15 @@ public class RearrangingTests
         Assert.Contains("must be one number when no dims are given", flat.Message);
         Assert.Contains("flip: Dimension out of range", Assert.Throws<ArgumentException>(() => Matrix().Flip(2)).Message);
     }
+
+    [Fact]
+    public void Results_are_new_tensors_even_when_nothing_moves()
+    {
+        var x = Torch.Tensor(new[] { 1f, 2f, 3f });
+        foreach (var unchanged in new[] { x.Flip(), x.Roll(3, 0), x.Roll(new[] { 0 }), x.Repeat(1), x.Tile(1) })
+        {
+            unchanged.Add_(Torch.Tensor(10f));
+            Assert.Equal(new[] { 1f, 2f, 3f }, x.ToArray<float>());
+        }
+    }
 }
