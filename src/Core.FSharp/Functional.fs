@@ -195,24 +195,34 @@ type Functional =
         if input.Dim = 4 then y else Prim.Squeeze(y, 0)
 
     /// The average-pooling primitive: x (N, C, H, W) → (N, C, oh, ow). Operands are validated by AvgPool2d.
+    /// Region i of outSize over size positions: [⌊i·size/outSize⌋, ⌈(i+1)·size/outSize⌉), as PyTorch.
+    static member private AdaptiveRegion(i: int, outSize: int, size: int) =
+        struct (i * size / outSize, ((i + 1) * size + outSize - 1) / outSize)
+
+    /// Checks an adaptive pool's input and output size; the side of the square blocks when they
+    /// tile the input evenly (one ordinary pool then does it), else None.
+    static member private AdaptiveBlock(op: string, input: Tensor, outputHeight: int, outputWidth: int) =
+        if input.Dim <> 3 && input.Dim <> 4 then
+            Prim.Fail(sprintf "%s: expected 3D or 4D input, got %s" op (Shape.show input.shape))
+        if outputHeight <= 0 || outputWidth <= 0 then
+            Prim.Fail(sprintf "%s: output size must be positive, got (%d, %d)" op outputHeight outputWidth)
+        let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
+        if h % outputHeight = 0 && w % outputWidth = 0 && h / outputHeight = w / outputWidth then Some(h / outputHeight) else None
+
     /// The mean of each of outH × outW regions of the last two dims, as F.adaptive_avg_pool2d:
     /// region i spans rows [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉), likewise for columns. Square blocks
     /// that tile the input are one average pool; any other layout (uneven or overlapping
     /// regions) is separable, Rows · x · Colsᵀ with Rows (outH × H) holding 1/size over each
     /// region: two matrix products, whatever the number of regions.
     static member AdaptiveAvgPool2d(input: Tensor, outputHeight: int, outputWidth: int) =
-        if input.Dim <> 3 && input.Dim <> 4 then
-            Prim.Fail(sprintf "adaptive_avg_pool2d: expected 3D or 4D input, got %s" (Shape.show input.shape))
-        if outputHeight <= 0 || outputWidth <= 0 then
-            Prim.Fail(sprintf "adaptive_avg_pool2d: output size must be positive, got (%d, %d)" outputHeight outputWidth)
-        let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
-        if h % outputHeight = 0 && w % outputWidth = 0 && h / outputHeight = w / outputWidth then
-            Functional.AvgPool2d(input, h / outputHeight)
-        else
+        match Functional.AdaptiveBlock("adaptive_avg_pool2d", input, outputHeight, outputWidth) with
+        | Some block -> Functional.AvgPool2d(input, block)
+        | None ->
+            let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
             let averaging (outSize: int) (size: int) =
                 let m = Array.zeroCreate (outSize * size)
                 for i in 0 .. outSize - 1 do
-                    let first, last = i * size / outSize, ((i + 1) * size + outSize - 1) / outSize
+                    let struct (first, last) = Functional.AdaptiveRegion(i, outSize, size)
                     for k in first .. last - 1 do m.[i * size + k] <- 1.0 / float (last - first)
                 Create.FromArray(m, [| outSize; size |], false, Nullable input.Device).To input.DType
             let rows, cols = averaging outputHeight h, averaging outputWidth w
@@ -223,19 +233,14 @@ type Functional =
     /// max pool; otherwise the max is separable: over each region's columns, then its rows,
     /// outH + outW reductions rather than one per region. The gradient goes to the element picked.
     static member AdaptiveMaxPool2d(input: Tensor, outputHeight: int, outputWidth: int) =
-        if input.Dim <> 3 && input.Dim <> 4 then
-            Prim.Fail(sprintf "adaptive_max_pool2d: expected 3D or 4D input, got %s" (Shape.show input.shape))
-        if outputHeight <= 0 || outputWidth <= 0 then
-            Prim.Fail(sprintf "adaptive_max_pool2d: output size must be positive, got (%d, %d)" outputHeight outputWidth)
-        let h, w = input.shape.[input.Dim - 2], input.shape.[input.Dim - 1]
-        if h % outputHeight = 0 && w % outputWidth = 0 && h / outputHeight = w / outputWidth then
-            Functional.MaxPool2d(input, h / outputHeight)
-        else
+        match Functional.AdaptiveBlock("adaptive_max_pool2d", input, outputHeight, outputWidth) with
+        | Some block -> Functional.MaxPool2d(input, block)
+        | None ->
             let regionMax (x: Tensor) (dim: int) (outSize: int) =
                 let size = x.shape.[dim]
                 let parts =
                     Array.init outSize (fun i ->
-                        let first, last = i * size / outSize, ((i + 1) * size + outSize - 1) / outSize
+                        let struct (first, last) = Functional.AdaptiveRegion(i, outSize, size)
                         let struct (values, _) = Prim.Narrow(x, dim, first, last - first).Max(dim, true)
                         values)
                 Join.Cat(parts, dim)

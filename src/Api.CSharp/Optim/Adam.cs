@@ -81,14 +81,7 @@ public class Adam : Optimizer
             if (!amsgrad && FusedStep(p, grad, state, new AdamOptions(lr, beta1, beta2, eps, weightDecay, Decoupled, maximize, step)))
                 continue;
 
-            var param = p.Detach();
-            Tensor g;
-            if (Decoupled)
-            {
-                g = maximize ? -grad : grad;
-                if (weightDecay != 0) param = param * (1 - lr * weightDecay);
-            }
-            else g = TensorMath.EffectiveGrad(grad, p, maximize, weightDecay);
+            var (param, g) = TensorMath.WithWeightDecay(p, grad, lr, weightDecay, Decoupled, maximize);
 
             var expAvg = TensorMath.Lerp((Tensor)state["exp_avg"], g, 1 - beta1);
             var expAvgSq = (Tensor)state["exp_avg_sq"] * beta2 + g * g * (1 - beta2);

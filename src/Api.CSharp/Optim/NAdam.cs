@@ -65,10 +65,7 @@ public class NAdam : Optimizer
             }
             var step = (double)state["step"] + 1;
             state["step"] = step;
-            var param = p.Detach();
-            var g = grad;
-            if (decoupled) param = param * (1 - lr * weightDecay);
-            else g = TensorMath.EffectiveGrad(grad, p, false, weightDecay);
+            var (param, g) = TensorMath.WithWeightDecay(p, grad, lr, weightDecay, decoupled, maximize: false);
 
             var mu = beta1 * (1 - 0.5 * Math.Pow(0.96, step * momentumDecay));
             var muNext = beta1 * (1 - 0.5 * Math.Pow(0.96, (step + 1) * momentumDecay));

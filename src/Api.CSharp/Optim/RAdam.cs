@@ -63,10 +63,7 @@ public class RAdam : Optimizer
             }
             var step = (double)state["step"] + 1;
             state["step"] = step;
-            var param = p.Detach();
-            var g = grad;
-            if (decoupled) param = param * (1 - lr * weightDecay);
-            else g = TensorMath.EffectiveGrad(grad, p, false, weightDecay);
+            var (param, g) = TensorMath.WithWeightDecay(p, grad, lr, weightDecay, decoupled, maximize: false);
 
             var expAvg = TensorMath.Lerp((Tensor)state["exp_avg"], g, 1 - beta1);
             var expAvgSq = (Tensor)state["exp_avg_sq"] * beta2 + g * g * (1 - beta2);
