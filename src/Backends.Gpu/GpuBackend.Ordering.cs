@@ -15,14 +15,11 @@ public sealed partial class GpuBackend
     {
         public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
         {
-            var s = RowSplit.Of(x, [dim]);
-            var outStrides = Layout.ContiguousStrides(x.Shape);
-            var lanes = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "sort");
-            var outLanes = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, "sort");
+            var l = Lanes.Of(x, dim, "sort");
             if (descending)
-                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMax>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
+                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMax>, x.Count, View<T>(x), l.Input, x.Strides[dim], l.Size, l.Output, l.OutStep, o.View<long>());
             else
-                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMin>, x.Count, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<long>());
+                g.Kernels.Launch(SortKernels.ArgSortByRank<T, N, PickMin>, x.Count, View<T>(x), l.Input, x.Strides[dim], l.Size, l.Output, l.OutStep, o.View<long>());
             return true;
         }
     }
@@ -41,12 +38,25 @@ public sealed partial class GpuBackend
     {
         public bool Run<T, N>() where T : unmanaged where N : struct, INumeric<T>
         {
+            var l = Lanes.Of(x, dim, "cumsum");
+            g.Kernels.Launch(ScanKernels.CumSum<T, N>, l.Count, View<T>(x), l.Input, x.Strides[dim], l.Size, l.Output, l.OutStep, o.View<T>());
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The lanes of x along dim, each with the same lane of a contiguous result of x's shape:
+    /// Count lanes of Size elements, found through Input (x's offset included) and Output,
+    /// OutStep apart in the result.
+    /// </summary>
+    readonly record struct Lanes(int Count, int Size, ViewLayout Input, ViewLayout Output, int OutStep)
+    {
+        public static Lanes Of(Strided x, int dim, string op)
+        {
             var s = RowSplit.Of(x, [dim]);
             var outStrides = Layout.ContiguousStrides(x.Shape);
-            var lanes = ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, "cumsum");
-            var outLanes = ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, "cumsum");
-            g.Kernels.Launch(ScanKernels.CumSum<T, N>, s.Rows, View<T>(x), lanes, x.Strides[dim], s.Cols, outLanes, outStrides[dim], o.View<T>());
-            return true;
+            return new(s.Rows, s.Cols, ViewLayout.Of(s.KeptShape, s.KeptStrides, x.Offset, op),
+                ViewLayout.Of(s.KeptShape, Cpu.Storages.Without(outStrides, dim), 0, op), outStrides[dim]);
         }
     }
 }

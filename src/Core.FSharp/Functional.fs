@@ -378,24 +378,27 @@ type Functional =
             Prim.Fail(sprintf "nll_loss: expected target of dtype int64 (class indices), got %s" (target.DType.TorchName()))
         let x = if input.Dim = 1 then Prim.Unsqueeze(input, 0) else input
         Functional.CheckWeight("nll_loss", weight, x.shape.[1])
-        if isNull weight && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
-            Functional.PlainPick(input, target, reduction)
-        else
-            let loss = Functional.WeightedPick("nll_loss", x, weight, target, ignoreIndex, 0.0, reduction)
-            if input.Dim = 1 && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
+        Functional.Pick("nll_loss", x, input.Dim = 1, weight, target, ignoreIndex, 0.0, reduction)
 
-    /// −input[n, target[n]], every target a class: the loss without weights or ignored samples.
-    static member private PlainPick(input: Tensor, target: Tensor, reduction: Reduction) =
-        let input, target = (if input.Dim = 1 then Prim.Unsqueeze(input, 0), Prim.Reshape(target, [| 1 |]) else input, target)
-        if target.Dim <> 1 || target.shape.[0] <> input.shape.[0] then
-            Prim.Fail(sprintf "nll_loss: Expected input batch_size (%d) to match target batch_size (%d)" input.shape.[0] (if target.Dim = 0 then 1 else target.shape.[0]))
-        let classes = input.shape.[1]
-        if target.NumEl > 0 then
-            let lo, hi = target.Min().ToInt64(), target.Max().ToInt64()
-            if lo < 0L || hi >= int64 classes then
-                Prim.Fail(sprintf "nll_loss: Target %d is out of bounds for %d classes." (if lo < 0L then lo else hi) classes)
-        let picked = input.Gather(1, Prim.Unsqueeze(target, 1))
-        Functional.Reduce(-(Prim.Reshape(picked, [| -1 |])), reduction)
+    /// The negative log-likelihood of log-probabilities x (N, C) at class indices: the plain
+    /// pick when nothing is weighted, smoothed or ignored and every target is a class, else the
+    /// weighted one. single: the input was one sample (C), whose unreduced loss is 0-d.
+    static member private Pick(op: string, x: Tensor, single: bool, weight: Tensor, target: Tensor, ignoreIndex: int64, labelSmoothing: float, reduction: Reduction) =
+        let plain = if isNull weight && labelSmoothing = 0.0 && ignoreIndex < 0L then Functional.TryPlainPick(op, x, target, reduction) else None
+        let loss = match plain with Some loss -> loss | None -> Functional.WeightedPick(op, x, weight, target, ignoreIndex, labelSmoothing, reduction)
+        if single && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
+
+    /// −x[n, target[n]], reading the targets' range back once; None when a target is negative
+    /// (perhaps the ignored index) or the target is not an Int64 vector of x's batch: the
+    /// weighted pick then takes over, or says what is wrong.
+    static member private TryPlainPick(op: string, x: Tensor, target: Tensor, reduction: Reduction) =
+        let target = if target.Dim = 0 then Prim.Reshape(target, [| 1 |]) else target
+        if target.DType <> DType.Int64 || target.Dim <> 1 || target.shape.[0] <> x.shape.[0] then None
+        else
+            let lo, hi = if target.NumEl = 0 then 0L, -1L else target.Min().ToInt64(), target.Max().ToInt64()
+            if lo < 0L then None
+            elif hi >= int64 x.shape.[1] then Prim.Fail(sprintf "%s: Target %d is out of bounds for %d classes." op hi x.shape.[1])
+            else Some(Functional.Reduce(-(Prim.Reshape(x.Gather(1, Prim.Unsqueeze(target, 1)), [| -1 |])), reduction))
 
     static member private CheckWeight(op: string, weight: Tensor, classes: int) =
         if not (isNull weight) && (weight.Dim <> 1 || weight.shape.[0] <> classes) then
@@ -428,12 +431,7 @@ type Functional =
             let weighted = if isNull weight then logp else logp * weight
             let perSample = -((q * weighted).Sum(1))
             Functional.Reduce((if input.Dim = 1 then Prim.Reshape(perSample, [||]) else perSample), reduction)
-        elif target.DType = DType.Int64 && isNull weight && labelSmoothing = 0.0 && ignoreIndex < 0L && (target.NumEl = 0 || target.Min().ToInt64() >= 0L) then
-            // No sample ignored, no weights: the plain pick of log-probabilities.
-            Functional.PlainPick((if input.Dim = 1 then Prim.Reshape(logp, [| classes |]) else logp), target, reduction)
-        else
-            let loss = Functional.WeightedPick("cross_entropy", logp, weight, target, ignoreIndex, labelSmoothing, reduction)
-            if input.Dim = 1 && reduction = Reduction.None then Prim.Reshape(loss, [||]) else loss
+        else Functional.Pick("cross_entropy", logp, input.Dim = 1, weight, target, ignoreIndex, labelSmoothing, reduction)
 
     /// The negative log-likelihood of log-probabilities (N, C) and class indices with class
     /// weights, an ignored index or label smoothing (see CrossEntropy); the mean divides by the

@@ -15,21 +15,21 @@ type SortingExtensions =
         let x1 = if x.Dim = 0 then Prim.Reshape(x, [| 1 |]) else x
         struct (x1, Shape.normDim op x1.Dim dim)
 
-    /// The order along dim of x viewed with at least one dim, and that dim normalised.
-    static member private Order(op: string, x: Tensor, dim: int, descending: bool) =
-        let struct (x1, d) = SortingExtensions.Lanes(op, x, dim)
-        struct (x1, d, Prim.Plain(x1.backend.ArgSort(x1.strided, d, descending), x1.shape))
+    /// The order along dim d of x1 (a tensor of at least one dim).
+    static member private Order(x1: Tensor, d: int, descending: bool) =
+        Prim.Plain(x1.backend.ArgSort(x1.strided, d, descending), x1.shape)
 
     /// The indices that sort x along dim (smallest first, or largest first when descending), as torch.argsort.
     [<Extension>]
     static member ArgSort(x: Tensor, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(false)>] descending: bool) =
-        let struct (_, _, order) = SortingExtensions.Order("argsort", x, dim, descending)
-        Prim.Reshape(order, x.shape)
+        let struct (x1, d) = SortingExtensions.Lanes("argsort", x, dim)
+        Prim.Reshape(SortingExtensions.Order(x1, d, descending), x.shape)
 
     /// x sorted along dim, and the indices it came from: var (values, indices) = x.Sort().
     [<Extension>]
     static member Sort(x: Tensor, [<Optional; DefaultParameterValue(-1)>] dim: int, [<Optional; DefaultParameterValue(false)>] descending: bool) =
-        let struct (x1, d, order) = SortingExtensions.Order("sort", x, dim, descending)
+        let struct (x1, d) = SortingExtensions.Lanes("sort", x, dim)
+        let order = SortingExtensions.Order(x1, d, descending)
         struct (Prim.Reshape(x1.Gather(d, order), x.shape), Prim.Reshape(order, x.shape))
 
     /// The k largest (or smallest) elements along dim, largest first (smallest first), and
@@ -39,7 +39,6 @@ type SortingExtensions =
         let struct (x1, d) = SortingExtensions.Lanes("topk", x, dim)
         if k < 0 || k > x1.shape.[d] then
             raise (ArgumentException(sprintf "topk: selected index k (%d) out of range for dimension %d of size %d" k d x1.shape.[d]))
-        let struct (_, _, order) = SortingExtensions.Order("topk", x, dim, largest)
-        let first = Prim.Narrow(order, d, 0, k)
+        let first = Prim.Narrow(SortingExtensions.Order(x1, d, largest), d, 0, k)
         let shape = if x.Dim = 0 then [||] else first.shape
         struct (Prim.Reshape(x1.Gather(d, first), shape), Prim.Reshape(first, shape))

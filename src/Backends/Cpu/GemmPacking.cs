@@ -40,21 +40,10 @@ internal sealed unsafe partial class GemmJob<T>
 
     /// <summary>
     /// Packs columns of B (depth × nc at <paramref name="src"/>, strides bRow/bCol) into
-    /// NR-column panels laid out [p][j], the last one zero-padded.
+    /// NR-column panels laid out [p][j], the last one zero-padded: B's columns are packed as
+    /// A's rows are, with the two strides swapped.
     /// </summary>
-    void PackB(T* src, int depth, int nc, T* dst)
-    {
-        var nr = kernel.NR;
-        nint rs = bRow, cs = bCol;
-        for (var j0 = 0; j0 < nc; j0 += nr, dst += (nint)nr * depth)
-        {
-            var cols = Math.Min(nr, nc - j0);
-            var panel = src + j0 * cs;
-            if (cs == 1) CopyRuns(panel, rs, cols, depth, nr, dst);
-            else if (rs == 1) GatherLines(panel, cs, cols, depth, nr, dst);
-            else Scalar(panel, cs, rs, cols, 0, depth, nr, dst);
-        }
-    }
+    void PackB(T* src, int depth, int nc, T* dst) => PackA(kernel.NR, src, bCol, bRow, nc, depth, dst);
 
     /// <summary>
     /// dst[p·width + i] = line i's element p (line i at src + i·lineStride, elements p·step

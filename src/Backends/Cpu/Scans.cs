@@ -17,9 +17,7 @@ internal static class Scans
     {
         var o = Storages.Uninitialized<T>(x.Count);
         ReadOnlySpan<T> xs = Storages.Span<T>(x.Storage);
-        var outStrides = Storages.Contiguous(x.Shape);
-        var lanes = new StridedLoop(Storages.Without(x.Shape, dim), (Storages.Without(x.Strides, dim), x.Offset), (Storages.Without(outStrides, dim), 0));
-        int size = x.Shape[dim], along = x.Strides[dim], outAlong = outStrides[dim];
+        var (lanes, size, along, outAlong) = DimLanes.Of(x, dim);
         for (var row = 0; row < lanes.Rows; row++, lanes.Advance())
         for (var j = 0; j < lanes.Inner; j++)
         {

@@ -27,9 +27,7 @@ internal static class Sorting
     static void ArgSort<T>(Strided xv, int dim, bool descending, long[] o) where T : unmanaged, INumber<T>
     {
         ReadOnlySpan<T> x = Storages.Span<T>(xv.Storage);
-        var outStrides = Storages.Contiguous(xv.Shape);
-        var lanes = new StridedLoop(Storages.Without(xv.Shape, dim), (Storages.Without(xv.Strides, dim), xv.Offset), (Storages.Without(outStrides, dim), 0));
-        int size = xv.Shape[dim], along = xv.Strides[dim], outAlong = outStrides[dim];
+        var (lanes, size, along, outAlong) = DimLanes.Of(xv, dim);
         var values = new T[size];
         var order = new int[size];
         var before = new Before<T>(values, descending);

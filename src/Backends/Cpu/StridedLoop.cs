@@ -120,3 +120,18 @@ internal sealed class StridedLoop
         }
     }
 }
+
+/// <summary>
+/// The lanes of x along one dim, each with the same lane of a contiguous result of x's shape
+/// (argsort, cumsum): Loop walks the lanes (operand 0 gives a lane's first element in x,
+/// operand 1 in the result), each of Size elements, Along apart in x and OutAlong in the result.
+/// </summary>
+internal readonly record struct DimLanes(StridedLoop Loop, int Size, int Along, int OutAlong)
+{
+    public static DimLanes Of(Strided x, int dim)
+    {
+        var outStrides = Storages.Contiguous(x.Shape);
+        var loop = new StridedLoop(Storages.Without(x.Shape, dim), (Storages.Without(x.Strides, dim), x.Offset), (Storages.Without(outStrides, dim), 0));
+        return new(loop, x.Shape[dim], x.Strides[dim], outStrides[dim]);
+    }
+}
