@@ -71,11 +71,11 @@ public abstract class LRScheduler
     {
         var groups = Optimizer.ParamGroups;
         for (var i = 0; i < groups.Count; i++) groups[i].Lr = lrs[i];
-        RecordLastLr(groups.Select(g => g.Lr).ToArray());
+        RecordLastLr(groups.Select(g => g.Lr));
     }
 
     /// <summary>Records the rates <see cref="GetLastLr"/> reports.</summary>
-    private protected void RecordLastLr(IReadOnlyList<double> lrs) => _lastLr = lrs.ToArray();
+    private protected void RecordLastLr(IEnumerable<double> lrs) => _lastLr = lrs.ToArray();
 
     /// <summary>The first step, to epoch 0; subclasses call it last in their constructor.</summary>
     protected internal void InitialStep()
